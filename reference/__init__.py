@@ -1,0 +1,18 @@
+"""The reference engine: the article's tree framework with its seven exercises solved.
+
+Everything a grader or a student imports is here: `from reference import Add, Parameter`.
+"""
+from .exercise1 import build_linear_regression, sgd_by_hand
+from .losses import bce_loss, bce_loss_grad, cce_loss, cce_loss_grad, mse_loss, mse_loss_grad
+from .macros import Linear, Macro
+from .nodes import Input, NeuralNetNode, Operation, Parameter
+from .operations import Add, Multiply, ReLU, Sigmoid
+from .outputs import Output, SoftMax
+from .training import train_model
+
+__all__ = [
+    'NeuralNetNode', 'Input', 'Parameter', 'Operation', 'Add', 'Multiply', 'ReLU', 'Sigmoid',
+    'Macro', 'Linear', 'Output', 'SoftMax',
+    'train_model', 'mse_loss', 'mse_loss_grad', 'bce_loss', 'bce_loss_grad', 'cce_loss',
+    'cce_loss_grad', 'build_linear_regression', 'sgd_by_hand',
+]
