@@ -1,0 +1,79 @@
+"""Judging an implementation's numbers against the oracle, with tolerances that say why."""
+import numpy as np
+
+from . import oracle
+from .failures import Mismatch
+from .values import as_float
+
+VALUE_RTOL = 1e-9      # against the size of the terms summed: rounding, never a bug
+GRADIENT_RTOL = 1e-7
+FD_RTOL = 1e-4         # central differences: truncation and cancellation allow less
+KINK_MARGIN = 1e-9     # a ReLU input this close to 0 (relatively) is on the kink: no verdict
+
+
+def off_kinks(expected):
+    """Whether every ReLU input is clearly on one side: at the kink any slope in [0, 1] is fine."""
+    return expected.relu_margin > KINK_MARGIN
+
+
+def check_value(what, actual, expected_value, scale):
+    actual = as_float(actual, what)
+    if not oracle.within(actual, expected_value, VALUE_RTOL * (1.0 + scale), 0.0):
+        raise Mismatch(what, expected=expected_value, actual=actual)
+    return actual
+
+
+def readout_error(graph, i, upstream):
+    """How much rounding the readout (old - new) / (lr * d) itself can add."""
+    node = graph.nodes[i]
+    return 8 * oracle.EPS * (1.0 + abs(node.value)) / (node.learning_rate * abs(upstream))
+
+
+def check_gradient(graph, gradient, expected, upstream=1.0, rtol=GRADIENT_RTOL,
+                   what='d root / d {label}'):
+    """Every Parameter's gradient against the oracle; a Mismatch shows them all side by side."""
+    wrong = []
+    for i in graph.parameters:
+        if i not in gradient:
+            raise Mismatch(f'no gradient for {graph.label(i)}')
+        actual = as_float(gradient[i], what.format(label=graph.label(i)))
+        tolerance = rtol * expected.gradient_scale[i] + readout_error(graph, i, upstream)
+        if not oracle.within(actual, expected.gradient[i], tolerance, 0.0):
+            wrong.append(i)
+    if wrong:
+        first = wrong[0]
+        raise Mismatch(what.format(label=graph.label(first)), expected=expected.gradient[first],
+                       actual=gradient[first], notes=gradient_table(graph, gradient, expected))
+
+
+def gradient_table(graph, gradient, expected, heading='expected (oracle)'):
+    rows = [f'    {"parameter":<10} {heading:>24} {"actual":>24}']
+    for i in graph.parameters:
+        mark = '' if np.isclose(gradient.get(i, np.nan), expected.gradient[i],
+                                rtol=1e-6, atol=1e-9) else '   <-- differs'
+        rows.append(f'    {graph.label(i):<10} {expected.gradient[i]!r:>24} '
+                    f'{gradient.get(i, float("nan"))!r:>24}{mark}')
+    return 'gradient of the root with respect to each parameter:\n' + '\n'.join(rows)
+
+
+def step_size(value):
+    return 1e-6 * max(1.0, abs(value))
+
+
+def finite_differences(graph, value_of, leaves):
+    """Central differences of value_of (a function of a Graph) for each leaf off the ReLU kinks."""
+    slopes = {}
+    for i in leaves:
+        x, h = graph.nodes[i].value, step_size(graph.nodes[i].value)
+        if not oracle.kink_free(graph, i, h):
+            continue  # the step crosses a kink: a slope there means nothing
+        up = as_float(value_of(graph.with_values({i: x + h})), 'forward()')
+        down = as_float(value_of(graph.with_values({i: x - h})), 'forward()')
+        slopes[i] = (up - down) / (2 * h)
+    return slopes
+
+
+def fd_tolerance(graph, i, expected):
+    """Rounding in f(x +- h) divided by 2h, plus truncation, for leaf i."""
+    h = step_size(graph.nodes[i].value)
+    return 10 * oracle.EPS * (1.0 + expected.value_scale) / h + 1e-6 * expected.gradient_scale[i]

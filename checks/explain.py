@@ -1,0 +1,45 @@
+"""Examples as data (JSON, for replaying) and as text (for people)."""
+import math
+
+from .graphs import Graph
+
+
+def encode(case):
+    """A JSON-able form of a case: Graphs become {"graph": [...]}, tuples become lists."""
+    if isinstance(case, Graph):
+        return {'graph': case.to_data()}
+    if isinstance(case, dict):
+        return {str(key): encode(value) for key, value in case.items()}
+    if isinstance(case, (list, tuple)):
+        return [encode(item) for item in case]
+    if isinstance(case, float) and not math.isfinite(case):
+        return repr(case)
+    return case
+
+
+def decode(data):
+    """The inverse of encode (lists come back as tuples, which verify functions only read)."""
+    if isinstance(data, dict):
+        if set(data) == {'graph'}:
+            return Graph.from_data(data['graph'])
+        return {key: decode(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return tuple(decode(item) for item in data)
+    if data in ('inf', '-inf', 'nan'):
+        return float(data)
+    return data
+
+
+def explain(case, indent=''):
+    """A case for people: each graph as a formula, an indented tree and its leaf values."""
+    if isinstance(case, Graph):
+        lines = [f'formula: {case.formula()}', 'tree:']
+        lines += ['    ' + line for line in case.tree_text().splitlines()]
+        return '\n'.join(indent + line for line in lines)
+    if isinstance(case, dict):
+        return '\n'.join(f'{indent}{key}:\n{explain(value, indent + "    ")}'
+                         if isinstance(value, (Graph, dict)) else f'{indent}{key}: {value!r}'
+                         for key, value in case.items())
+    if isinstance(case, (list, tuple)) and any(isinstance(item, (Graph, dict)) for item in case):
+        return '\n'.join(explain(item, indent) for item in case)
+    return f'{indent}{case!r}'

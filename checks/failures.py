@@ -1,0 +1,37 @@
+"""How a check says what went wrong. Everything here is data a report can print."""
+
+
+class Mismatch(AssertionError):
+    """The implementation answered, and the answer is wrong.
+
+    what: one line (e.g. "gradient of p1"); expected/actual: the two values side by side;
+    notes: anything else a student needs to see (which exercise it needs, what the oracle knew).
+    """
+
+    def __init__(self, what, expected=None, actual=None, notes=''):
+        super().__init__(f'{what}: expected {expected!r}, got {actual!r}' if expected is not None
+                         or actual is not None else what)
+        self.what, self.expected, self.actual, self.notes = what, expected, actual, notes
+
+
+class NotAttempted(BaseException):
+    """The exercise still raises its stub's NotImplementedError (or behaves exactly as shipped).
+
+    A BaseException, so that Hypothesis stops at once instead of shrinking a stub.
+    """
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class CannotCheck(BaseException):
+    """The adapter cannot serve this check (missing level or operations): reported as skipped."""
+
+    def __init__(self, reason):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class ExampleTimeout(Exception):
+    """One example ran past its time limit. An Exception, so Hypothesis shrinks the hang."""

@@ -1,0 +1,291 @@
+"""Checks of the article's own framework: operations, backward, predict, losses, training."""
+import math
+import random
+
+from hypothesis import assume, strategies as st
+
+from .. import oracle
+from ..compare import (check_gradient, check_value, fd_tolerance, finite_differences,
+                       gradient_table, off_kinks)
+from ..failures import Mismatch
+from ..graphs import Graph, Node
+from ..registry import check
+from ..strategies import learning_rates, nonzero_values, parameters, trees
+from ..values import as_float, as_float_list
+
+# --- single-operation probes: they run first, and name the culprit when a composite check fails ---
+
+
+def single_operation(kind, max_arity, zero_allowed=False):
+    """Graphs of one `kind` over 1..max_arity Parameters (optionally with an exact 0 among them)."""
+    value = st.one_of(nonzero_values(), st.just(0.0)) if zero_allowed else nonzero_values()
+
+    def build(operands):
+        nodes = [Node('param', value=v, learning_rate=lr) for v, lr in operands]
+        return Graph(tuple(nodes) + (Node(kind, operands=tuple(range(len(nodes)))),))
+
+    return lambda ctx: st.lists(st.tuples(value, learning_rates()), min_size=1,
+                                max_size=max_arity).map(build)
+
+
+def verify_single_operation(ctx, graph):
+    """forward() and grad() of one operation node against the oracle."""
+    built = ctx.adapter.build(graph)
+    node, expected = built[graph.root], oracle.expected(graph)
+    name = type(node).__name__
+    check_value(f'{name}.forward()', node.forward(), expected.value, expected.value_scale)
+    local = as_float_list(node.grad(), f'{name}.grad()', length=len(graph.nodes) - 1)
+    for k, actual in enumerate(local):
+        exact = expected.gradient[k]
+        if graph.nodes[graph.root].kind == 'relu' and graph.nodes[k].value == 0.0:
+            if not 0.0 <= actual <= 1.0:
+                raise Mismatch(f'{name}.grad()[{k}] at input 0 (any value in [0, 1] is right)',
+                               expected='a value in [0, 1]', actual=actual)
+        elif not oracle.within(actual, exact, 1e-9 * expected.gradient_scale[k], 0.0):
+            raise Mismatch(f'{name}.grad()[{k}], the partial derivative with respect to child {k}',
+                           expected=[expected.gradient[j] for j in range(len(local))],
+                           actual=local)
+
+
+check('core.add', 2, 'Add: forward() is the sum of 1 to 4 children; grad() is all ones',
+      'Add is n-ary: sum every child, and return one 1.0 per child from grad().',
+      cases=single_operation('add', 4), probes=('add',))(verify_single_operation)
+
+check('core.multiply', 2,
+      'Multiply: forward() is the product of 1 to 4 children; grad()[i] the product of the others',
+      'Multiply is n-ary. The partial with respect to child i is the product of all the OTHER '
+      'children: never divide the product by child i (it may be 0).',
+      cases=single_operation('mul', 4, zero_allowed=True), probes=('mul',))(
+          verify_single_operation)
+
+check('core.relu', 1, 'ReLU: forward() is max(0, x); grad() is 1 above 0, 0 below (any in [0, 1] at 0)',
+      'ReLU passes positive inputs through and blocks negative ones, in forward() and in grad().',
+      cases=single_operation('relu', 1, zero_allowed=True), probes=('relu',))(
+          verify_single_operation)
+
+check('core.sigmoid', 1, 'Sigmoid: forward() is 1 / (1 + e^-x); grad() is s (1 - s)',
+      "Sigmoid's derivative is sigmoid(x) * (1 - sigmoid(x)), at the child's current value.",
+      cases=single_operation('sigmoid', 1), probes=('sigmoid',))(verify_single_operation)
+
+
+@check('core.sigmoid_extremes', 1, 'Sigmoid is finite, in [0, 1], at inputs of +-1000 and beyond',
+       'math.exp(-x) overflows for x < -709: for negative x compute e^x / (1 + e^x) instead.',
+       probes=('sigmoid',))
+def verify_sigmoid_extremes(ctx, _):
+    for x in (1000.0, -1000.0, 1e6, -1e6, 710.0, -710.0):
+        node = ctx.api.Sigmoid([ctx.api.Parameter(value=x, learning_rate=0.1)])
+        expected = float(oracle.sigmoid(x))
+        value = as_float(node.forward(), f'Sigmoid.forward() at {x}')
+        if not (0.0 <= value <= 1.0 and abs(value - expected) <= 1e-12):
+            raise Mismatch(f'Sigmoid.forward() at {x}', expected=expected, actual=value)
+        slope = as_float_list(node.grad(), f'Sigmoid.grad() at {x}', length=1)[0]
+        if not 0.0 <= slope <= 1e-12:
+            raise Mismatch(f'Sigmoid.grad() at {x}', expected=0.0, actual=slope)
+
+
+# --- the update rule, on the smallest graphs ------------------------------------------------------
+
+
+@st.composite
+def sgd_cases(draw):
+    kind = draw(st.sampled_from(('mul', 'add')))
+    return {'kind': kind, 'value': draw(nonzero_values()), 'learning_rate': draw(learning_rates()),
+            'input': draw(nonzero_values()), 'd': draw(nonzero_values())}
+
+
+@check('core.sgd_step', 2,
+       'backward(d) on p * x (or p + x) sets p to p - learning_rate * d * x (or 1); x unchanged',
+       'Parameter.on_backward must do value -= learning_rate * derivative (minus: descent), with '
+       "the parameter's own learning rate; multiply the parent's derivative into every child's.",
+       cases=lambda ctx: sgd_cases(), probes=('sgd',))
+def verify_sgd_step(ctx, case):
+    p = ctx.api.Parameter(value=case['value'], learning_rate=case['learning_rate'])
+    x = ctx.api.Input(value=case['input'])
+    root = (ctx.api.Multiply if case['kind'] == 'mul' else ctx.api.Add)([p, x])
+    as_float(root.forward(), 'forward()')
+    root.backward(case['d'])
+    slope = case['input'] if case['kind'] == 'mul' else 1.0
+    expected = case['value'] - case['learning_rate'] * case['d'] * slope
+    actual = as_float(p.value, 'the Parameter after backward()')
+    if not oracle.within(actual, expected, 1e-12 * (1 + abs(expected)), 0.0):
+        raise Mismatch('the Parameter after backward(d)', expected=expected, actual=actual,
+                       notes=f'old value {case["value"]!r}, learning_rate '
+                             f'{case["learning_rate"]!r}, d = {case["d"]!r}')
+    if as_float(x.value, 'the Input after backward()') != case['input']:
+        raise Mismatch('the Input after backward() (Inputs never change)',
+                       expected=case['input'], actual=x.value)
+
+
+# --- composite checks on generated trees --------------------------------------------------------
+
+
+def generated_trees(ctx):
+    return trees(ctx.operations)
+
+
+@check('core.forward', 3, 'forward() of generated trees equals the oracle', 
+       'Evaluate every child, then apply op() to their values; the probes above name the '
+       'operation when one of them is wrong.',
+       cases=generated_trees, level='functional', examples=1.5)
+def verify_forward(ctx, graph):
+    expected = oracle.expected(graph)
+    check_value('the value of the root', ctx.adapter.value(graph), expected.value,
+                expected.value_scale)
+
+
+@check('core.gradients', 4,
+       'one backward() on generated trees moves every Parameter by its exact gradient',
+       'backward(d) must pass d * grad()[i] to child i, for every child, all the way down; each '
+       'Parameter then moves by -learning_rate * (what reached it).',
+       cases=generated_trees, level='functional', examples=2)
+def verify_gradients(ctx, graph):
+    expected = oracle.expected(graph)
+    assume(off_kinks(expected))
+    check_gradient(graph, ctx.adapter.gradient(graph), expected, upstream=1.5)
+
+
+@check('core.finite_differences', 2,
+       "each Parameter's gradient matches central differences of the implementation's forward()",
+       "Your gradient disagrees with the slope of your own forward(): if forward() is right "
+       "(core.forward), the bug is in grad() or backward().",
+       cases=generated_trees, level='functional')
+def verify_finite_differences(ctx, graph):
+    expected = oracle.expected(graph)
+    assume(off_kinks(expected))
+    gradient = ctx.adapter.gradient(graph)
+    slopes = finite_differences(graph, ctx.adapter.value, graph.parameters)
+    for i, slope in slopes.items():
+        actual = as_float(gradient[i], f'd root / d {graph.label(i)}')
+        if not oracle.within(actual, slope, fd_tolerance(graph, i, expected), 1e-4):
+            raise Mismatch(f'd root / d {graph.label(i)} against the slope of forward()',
+                           expected=slope, actual=actual,
+                           notes=gradient_table(graph, gradient, _with(expected, slopes),
+                                                heading='slope of your forward()'))
+
+
+def _with(expected, slopes):
+    copy = oracle.Expected(**expected.__dict__)
+    copy.gradient = {**expected.gradient, **slopes}
+    return copy
+
+
+@check('core.inputs_unchanged', 1, 'backward() changes no Input, on generated trees',
+       'Input.on_backward must do nothing: only Parameters learn.',
+       cases=generated_trees)
+def verify_inputs_unchanged(ctx, graph):
+    assume(graph.inputs)
+    built = ctx.adapter.build(graph)
+    as_float(built[graph.root].forward(), 'forward()')
+    built[graph.root].backward(1.5)
+    for i in graph.inputs:
+        after = as_float(built[i].value, f'{graph.label(i)} after backward()')
+        if after != graph.nodes[i].value:
+            raise Mismatch(f'Input {graph.label(i)} after backward()',
+                           expected=graph.nodes[i].value, actual=after)
+
+
+# --- finding inputs, predicting ---------------------------------------------------------------
+
+
+@check('core.find_input_nodes', 1,
+       'find_input_nodes() lists the Inputs depth-first, left to right',
+       'Visit children in order, recursing into operations before moving to the next child.',
+       cases=generated_trees)
+def verify_find_input_nodes(ctx, graph):
+    built = ctx.adapter.build(graph)
+    found = list(built[graph.root].find_input_nodes())
+    position = {id(built[i]): graph.label(i) for i in graph.inputs}
+    actual = [position.get(id(node), f'<{type(node).__name__} not an Input>') for node in found]
+    expected = [graph.label(i) for i in graph.input_order()]
+    if actual != expected:
+        raise Mismatch('find_input_nodes() order', expected=expected, actual=actual)
+
+
+@st.composite
+def predict_cases(draw, operations):
+    graph = draw(trees(operations))
+    values = draw(st.lists(nonzero_values(), min_size=len(graph.inputs),
+                           max_size=len(graph.inputs)))
+    return {'graph': graph, 'inputs': values}
+
+
+@check('core.predict', 1, 'predict(values) sets the Inputs in find_input_nodes() order and '
+       'returns forward()', 'predict must assign inputs[i] to the i-th Input, then evaluate.',
+       cases=lambda ctx: predict_cases(ctx.operations))
+def verify_predict(ctx, case):
+    graph, values = case['graph'], list(case['inputs'])
+    order = graph.input_order()
+    expected = oracle.expected(graph.with_values(dict(zip(order, values))))
+    built = ctx.adapter.build(graph)
+    result = built[graph.root].predict(values)
+    for i, value in zip(order, values):
+        if as_float(built[i].value, graph.label(i)) != value:
+            raise Mismatch(f'the value of Input {graph.label(i)} after predict({values})',
+                           expected=value, actual=built[i].value)
+    check_value(f'predict({values})', result, expected.value, expected.value_scale)
+
+
+# --- losses and training -----------------------------------------------------------------------
+
+
+@st.composite
+def loss_cases(draw):
+    return {'y_true': draw(st.sampled_from((0.0, 1.0)) | st.floats(0, 1)),
+            'y_pred': draw(st.floats(1e-6, 1 - 1e-6) | st.floats(-3, 3))}
+
+
+def _mse(t, p):
+    return (t - p) ** 2, -2 * (t - p)
+
+
+def _bce(t, p, eps=1e-8):
+    q = min(max(p, eps), 1 - eps)
+    return -t * math.log(q) - (1 - t) * math.log(1 - q), (q - t) / (q * (1 - q))
+
+
+@check('core.losses', 2, 'mse_loss, bce_loss and their gradients match their formulas',
+       'mse_loss_grad is -2 (y_true - y_pred); bce clips y_pred to [eps, 1 - eps] first, in both '
+       'the loss and its gradient.',
+       cases=lambda ctx: loss_cases())
+def verify_losses(ctx, case):
+    t, p = case['y_true'], case['y_pred']
+    for name, formula, clipped in (('mse', _mse, False), ('bce', _bce, True)):
+        if clipped and not 0.0 <= p <= 1.0:
+            continue
+        loss, slope = formula(t, p)
+        for fn, expected in ((f'{name}_loss', loss), (f'{name}_loss_grad', slope)):
+            actual = as_float(getattr(ctx.api, fn)(t, p), f'{fn}({t!r}, {p!r})')
+            if not oracle.within(actual, expected, 1e-9, 1e-9):
+                raise Mismatch(f'{fn}({t!r}, {p!r})', expected=expected, actual=actual)
+
+
+@check('core.training', 2,
+       "the article's two examples train: Fahrenheit to Celsius and the above-the-line classifier",
+       'train_model: for each (x, y), prediction = model.predict(x), then '
+       'model.backward(loss_grad_fn(y, prediction)).')
+def verify_training(ctx, _):
+    api, rng = ctx.api, random.Random(ctx.seed)
+    weight = api.Parameter(value=0.1, learning_rate=0.05)
+    bias = api.Parameter(value=0.1, learning_rate=0.05)
+    model = api.Add([api.Multiply([weight, api.Input()]), bias])
+    data = [([f], (f - 32) * 5 / 9) for f in (rng.uniform(-1, 1) for _ in range(200))]
+    api.train_model(model, api.mse_loss, api.mse_loss_grad, data, epochs=15, print_every=1000)
+    w, b = as_float(weight.value, 'the weight'), as_float(bias.value, 'the bias')
+    if abs(w - 5 / 9) > 1e-3 or abs(b + 160 / 9) > 1e-3:
+        raise Mismatch('Fahrenheit to Celsius after 15 epochs of 200 samples (weight, bias)',
+                       expected=(5 / 9, -160 / 9), actual=(w, b))
+
+    def p(value):
+        return api.Parameter(value=value, learning_rate=0.1)
+    hidden = api.ReLU([api.Add([api.Multiply([p(-0.6), api.Input()]),
+                                api.Multiply([p(0.7), api.Input()]), p(0.1)])])
+    classifier = api.Sigmoid([api.Add([api.Multiply([p(0.8), hidden]), p(-0.2)])])
+    points = [(rng.uniform(-1, 1), rng.uniform(-1, 1)) for _ in range(300)]
+    data = [((x, y), 1 if y > x else 0) for x, y in points]
+    api.train_model(classifier, api.bce_loss, api.bce_loss_grad, data, epochs=10,
+                    print_every=1000)
+    correct = sum((as_float(classifier.predict([x, y]), 'predict()') > 0.5) == (y > x)
+                  for x, y in points)
+    if correct < 0.9 * len(points):
+        raise Mismatch('accuracy of the above-the-line classifier after 10 epochs',
+                       expected='at least 90%', actual=f'{correct / len(points):.0%}')

@@ -1,0 +1,56 @@
+"""The list of checks: each belongs to one exercise and carries its points, description and hint."""
+from dataclasses import dataclass, field
+
+EXERCISES = ('core', 'ex1', 'ex2', 'ex3', 'ex4', 'ex5', 'ex6', 'ex7')
+EXERCISE_TITLES = {
+    'core': "The article's framework", 'ex1': 'Exercise 1: SGD steps by hand',
+    'ex2': 'Exercise 2: compile()', 'ex3': 'Exercise 3: forward caching',
+    'ex4': 'Exercise 4: macros', 'ex5': 'Exercise 5: outputs and SoftMax',
+    'ex6': 'Exercise 6: funcify()', 'ex7': 'Exercise 7: several parents',
+}
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str                 # '<exercise>.<name>', stable: reports and configs refer to it
+    exercise: str
+    points: float
+    description: str        # one line: the property
+    hint: str               # what to look at when it fails
+    verify: object          # verify(ctx, case): returns normally or raises failures.Mismatch
+    cases: object = None    # cases(ctx) -> Hypothesis strategy; None: verify(ctx, None) once
+    level: str = 'article'  # 'functional' checks run through any adapter; 'article' need the API
+    operations: frozenset = frozenset()  # operation kinds the check cannot do without
+    examples: float = 1.0   # share of the profile's example budget
+    probes: tuple = ()      # for single-operation probes: the kinds they judge
+
+
+CHECKS = []
+
+
+def check(id, points, description, hint, cases=None, level='article', operations=(),
+          examples=1.0, probes=()):
+    """Register the decorated verify(ctx, case) function as a check."""
+    exercise = id.split('.')[0]
+    assert exercise in EXERCISES, id
+
+    def register(verify):
+        assert all(c.id != id for c in CHECKS), f'duplicate check id {id}'
+        CHECKS.append(Check(id, exercise, points, description, hint, verify, cases, level,
+                            frozenset(operations), examples, tuple(probes)))
+        return verify
+
+    return register
+
+
+def all_checks():
+    """Every check, grouped by exercise in course order (probes first within an exercise)."""
+    from . import groups  # noqa: F401  (importing the groups registers their checks)
+    return sorted(CHECKS, key=lambda c: (EXERCISES.index(c.exercise), not c.probes))
+
+
+def get(check_id):
+    for c in all_checks():
+        if c.id == check_id:
+            return c
+    raise KeyError(check_id)

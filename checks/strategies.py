@@ -1,0 +1,160 @@
+"""Hypothesis strategies for graph descriptions: small composable generators that shrink well.
+
+Trees come from st.recursive (nested tuples, then flattened); DAGs from a flat program whose operands
+are references clipped to earlier nodes, so shrinking deletes nodes and lowers references until the
+smallest failing graph is left. Values avoid the blind spots: no zeros (they hide dropped or swapped
+terms), magnitudes from tiny to large, and ReLU kinks are the checks' business (see oracle.kink_free).
+"""
+from hypothesis import strategies as st
+
+from .graphs import Graph, Node, OPERATION_KINDS, UNARY_KINDS
+
+ALL_OPERATIONS = frozenset(OPERATION_KINDS)
+LEARNING_RATES = (0.5, 0.25, 0.75, 0.125)  # large: an update made too early shows up
+
+
+def magnitudes():
+    """Positive floats: mostly moderate, sometimes tiny or large."""
+    return st.one_of(
+        st.floats(0.1, 4.0),
+        st.floats(0.1, 4.0),
+        st.floats(0.1, 4.0),
+        st.floats(1e-3, 0.1),
+        st.floats(4.0, 30.0),
+    )
+
+
+@st.composite
+def nonzero_values(draw):
+    return draw(magnitudes()) * draw(st.sampled_from((1.0, -1.0)))
+
+
+def learning_rates():
+    return st.sampled_from(LEARNING_RATES)
+
+
+def parameters():
+    return st.builds(lambda v, lr: ('param', v, lr), nonzero_values(), learning_rates())
+
+
+def inputs():
+    return st.builds(lambda v: ('input', v), nonzero_values())
+
+
+def leaves():
+    return st.one_of(parameters(), inputs())
+
+
+def _operation(children, operations, max_arity):
+    """One operation over children drawn from `children`."""
+    choices = []
+    nary = sorted(k for k in operations if k not in UNARY_KINDS)
+    unary = sorted(k for k in operations if k in UNARY_KINDS)
+    if nary:
+        choices.append(st.tuples(st.sampled_from(nary), st.lists(children, min_size=1,
+                                                                  max_size=max_arity)))
+    if unary:
+        choices.append(st.tuples(st.sampled_from(unary), st.lists(children, min_size=1,
+                                                                   max_size=1)))
+    return st.one_of(*choices)
+
+
+def _flatten(tree):
+    """Nested ('add', [children]) / ('param', v, lr) tuples -> Graph, children before parents."""
+    nodes = []
+
+    def add(t):
+        if t[0] == 'param':
+            nodes.append(Node('param', value=t[1], learning_rate=t[2]))
+        elif t[0] == 'input':
+            nodes.append(Node('input', value=t[1]))
+        else:
+            operands = tuple(add(child) for child in t[1])
+            nodes.append(Node(t[0], operands=operands))
+        return len(nodes) - 1
+
+    add(tree)
+    return Graph(tuple(nodes))
+
+
+def trees(operations=ALL_OPERATIONS, max_leaves=6, max_arity=4, leaf=None):
+    """Trees whose root is an operation; every node has one parent."""
+    leaf = leaf if leaf is not None else leaves()
+    subtrees = st.recursive(leaf, lambda children: _operation(children, operations, max_arity),
+                            max_leaves=max_leaves)
+    return _operation(subtrees, operations, max_arity).map(_flatten)
+
+
+@st.composite
+def programs(draw, operations=ALL_OPERATIONS, max_leaves=4, max_operations=7, max_arity=4):
+    """A DAG as a flat program: leaves, then operations whose operands are earlier nodes."""
+    nodes = [Node(kind, value=v, learning_rate=lr[0] if lr else 0.0)
+             for kind, v, *lr in draw(st.lists(leaves(), min_size=1, max_size=max_leaves))]
+    kinds = sorted(operations)
+    for _ in range(draw(st.integers(1, max_operations))):
+        kind = draw(st.sampled_from(kinds))
+        arity = 1 if kind in UNARY_KINDS else draw(st.integers(1, max_arity))
+        # Prefer recent nodes, so that the program grows upwards rather than sideways.
+        refs = [len(nodes) - 1 - draw(st.integers(0, len(nodes) - 1)) for _ in range(arity)]
+        nodes.append(Node(kind, operands=tuple(refs)))
+    return Graph(tuple(nodes)).pruned()
+
+
+@st.composite
+def diamonds(draw, operations=ALL_OPERATIONS):
+    """A subgraph x used by two arms that meet again: top(f(x, ...), g(x, ...))."""
+    shared = draw(trees(operations, max_leaves=3))
+    nodes, arms = list(shared.nodes), []
+    for _ in range(2):
+        kind = draw(st.sampled_from(sorted(operations)))
+        operands = [shared.root]
+        if kind not in UNARY_KINDS:
+            for _, v, lr in draw(st.lists(parameters(), max_size=2)):
+                nodes.append(Node('param', value=v, learning_rate=lr))
+                operands.append(len(nodes) - 1)
+        nodes.append(Node(kind, operands=tuple(operands)))
+        arms.append(len(nodes) - 1)
+    top = draw(st.sampled_from(sorted(k for k in operations if k not in UNARY_KINDS)))
+    nodes.append(Node(top, operands=tuple(arms)))
+    return Graph(tuple(nodes))
+
+
+@st.composite
+def squares(draw, operations=ALL_OPERATIONS):
+    """x * x and x + x: one node twice in one children list."""
+    base = draw(st.one_of(leaves().map(lambda leaf: _flatten(leaf)),
+                          trees(operations, max_leaves=2)))
+    kind = draw(st.sampled_from(sorted(k for k in operations if k not in UNARY_KINDS)))
+    times = draw(st.integers(2, 3))
+    nodes = list(base.nodes) + [Node(kind, operands=(base.root,) * times)]
+    return Graph(tuple(nodes))
+
+
+def ladder(rungs, values=(0.6, 0.45), learning_rate=0.25, x=0.8):
+    """a_{k+1} = p_k * a_k + q_k * a_k: 2^rungs paths from the root down to the input x."""
+    nodes = [Node('input', value=x)]
+    current = 0
+    for k in range(rungs):
+        p, q = values[k % 2], values[(k + 1) % 2]
+        nodes += [Node('param', value=p, learning_rate=learning_rate),
+                  Node('param', value=q, learning_rate=learning_rate)]
+        nodes.append(Node('mul', operands=(len(nodes) - 2, current)))
+        nodes.append(Node('mul', operands=(len(nodes) - 2, current)))
+        nodes.append(Node('add', operands=(len(nodes) - 2, len(nodes) - 1)))
+        current = len(nodes) - 1
+    return Graph(tuple(nodes))
+
+
+@st.composite
+def ladders(draw, operations=ALL_OPERATIONS):
+    rungs = draw(st.integers(1, 5))
+    return ladder(rungs, values=(draw(st.floats(0.3, 0.7)), draw(st.floats(0.3, 0.7))),
+                  x=draw(nonzero_values()))
+
+
+def dags(operations=ALL_OPERATIONS):
+    """Graphs where nodes are shared: random programs and the classic shapes."""
+    shapes = [programs(operations), diamonds(operations), squares(operations)]
+    if {'add', 'mul'} <= set(operations):
+        shapes.append(ladders(operations))
+    return st.one_of(*shapes).filter(lambda graph: not graph.is_tree())
