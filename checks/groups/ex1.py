@@ -1,0 +1,1 @@
+"""Checks of ex1 (see docs/contract.md)."""

@@ -1,0 +1,1 @@
+"""Checks of ex2 (see docs/contract.md)."""

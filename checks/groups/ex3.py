@@ -1,0 +1,1 @@
+"""Checks of ex3 (see docs/contract.md)."""

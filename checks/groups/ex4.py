@@ -1,0 +1,1 @@
+"""Checks of ex4 (see docs/contract.md)."""

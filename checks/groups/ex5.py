@@ -1,0 +1,1 @@
+"""Checks of ex5 (see docs/contract.md)."""

@@ -1,0 +1,1 @@
+"""Checks of ex6 (see docs/contract.md)."""

@@ -1,0 +1,1 @@
+"""Checks of ex7 (see docs/contract.md)."""
