@@ -1,1 +1,131 @@
-"""Checks of ex7 (see docs/contract.md)."""
+"""Checks of exercise 7: nodes with several parents (graphs that are DAGs, not trees)."""
+from hypothesis import assume, strategies as st
+
+from .. import oracle
+from ..compare import check_gradient, fd_tolerance, finite_differences, gradient_table, off_kinks
+from ..failures import Mismatch
+from ..graphs import Graph, Node
+from ..registry import check
+from ..spies import TooManyCalls, counting
+from ..strategies import dags, ladder, learning_rates, nonzero_values, programs
+from ..values import as_float
+
+LADDER_RUNGS = 12  # 4096 paths from the root to the input, 61 nodes
+
+
+def generated_dags(ctx):
+    return dags(ctx.operations)
+
+
+@check('ex7.gradients', 4,
+       'one backward() on generated DAGs moves every Parameter by its exact gradient',
+       'A node with several parents must receive the SUM of what each parent sends, and be '
+       'processed (and updated) only once all of them have: go through the nodes in '
+       'topological order, parents first, and update the Parameters after every partial is known.',
+       cases=generated_dags, level='functional', examples=3)
+def verify_gradients(ctx, graph):
+    expected = oracle.expected(graph)
+    assume(off_kinks(expected))
+    check_gradient(graph, ctx.adapter.gradient(graph), expected, upstream=1.5)
+
+
+@check('ex7.finite_differences', 2,
+       "on generated DAGs each gradient matches central differences of the implementation's "
+       'forward()',
+       'Your gradient disagrees with the slope of your own forward() on a graph with shared '
+       'nodes: look for a shared node whose contributions are overwritten, or counted per path '
+       'from values already updated.',
+       cases=generated_dags, level='functional')
+def verify_finite_differences(ctx, graph):
+    expected = oracle.expected(graph)
+    assume(off_kinks(expected))
+    gradient = ctx.adapter.gradient(graph)
+    for i, slope in finite_differences(graph, ctx.adapter.value, graph.parameters).items():
+        actual = as_float(gradient[i], f'd root / d {graph.label(i)}')
+        if not oracle.within(actual, slope, fd_tolerance(graph, i, expected), 1e-4):
+            raise Mismatch(f'd root / d {graph.label(i)} against the slope of forward()',
+                           expected=slope, actual=actual,
+                           notes=gradient_table(graph, gradient, expected))
+
+
+@st.composite
+def repeated_children(draw, operations):
+    """One Parameter two or three times in one children list: p * p, p + p + p, ..."""
+    kind = draw(st.sampled_from(sorted({'add', 'mul'} & set(operations))))
+    times = draw(st.integers(2, 3))
+    p = Node('param', value=draw(nonzero_values()), learning_rate=draw(learning_rates()))
+    return Graph((p, Node(kind, operands=(0,) * times)))
+
+
+@check('ex7.repeated_child', 1, 'Multiply([p, p]) is p^2 and Add([p, p, p]) is 3p, in value and '
+       'gradient', 'A child listed twice gets a contribution from each position: sum them.',
+       cases=lambda ctx: repeated_children(ctx.operations), level='functional',
+       operations=('add', 'mul'))
+def verify_repeated_child(ctx, graph):
+    expected = oracle.expected(graph)
+    value = as_float(ctx.adapter.value(graph), 'the value of the root')
+    if not oracle.within(value, expected.value, 1e-12 * (1 + abs(expected.value)), 0.0):
+        raise Mismatch('the value of the root', expected=expected.value, actual=value)
+    check_gradient(graph, ctx.adapter.gradient(graph), expected, upstream=1.5)
+
+
+@st.composite
+def shared_input_graphs(draw, operations):
+    """Programs where some Input is reached more than once, with values for predict()."""
+    graph = draw(programs(operations))
+    order = graph.input_order()
+    uses = [o for node in graph.nodes for o in node.operands]
+    assume(any(uses.count(i) > 1 for i in graph.inputs))
+    values = draw(st.lists(nonzero_values(), min_size=len(order), max_size=len(order)))
+    return {'graph': graph, 'inputs': values}
+
+
+@check('ex7.shared_inputs', 1,
+       'find_input_nodes() lists a shared Input once, at its first position; predict() fills it',
+       'Remember the Inputs already found (by identity) and skip them when met again.',
+       cases=lambda ctx: shared_input_graphs(ctx.operations))
+def verify_shared_inputs(ctx, case):
+    graph, values = case['graph'], list(case['inputs'])
+    built = ctx.adapter.build(graph)
+    root = built[graph.root]
+    label = {id(built[i]): graph.label(i) for i in graph.inputs}
+    found = [label.get(id(node), f'<{type(node).__name__}>') for node in root.find_input_nodes()]
+    expected_order = [graph.label(i) for i in graph.input_order()]
+    if found != expected_order:
+        raise Mismatch('find_input_nodes() on a graph with shared Inputs',
+                       expected=expected_order, actual=found)
+    result = root.predict(values)
+    expected = oracle.expected(graph.with_values(dict(zip(graph.input_order(), values))))
+    actual = as_float(result, f'predict({values})')
+    if not oracle.within(actual, expected.value, 1e-9 * (1 + expected.value_scale), 0.0):
+        raise Mismatch(f'predict({values})', expected=expected.value, actual=actual)
+
+
+@check('ex7.grad_once', 2,
+       f'on a ladder DAG with {2 ** LADDER_RUNGS} paths, backward() calls each grad() once '
+       'and gets every gradient right',
+       'backward() must not walk every path: visit each node once, in topological order, '
+       'accumulating the derivatives that reach it. A recursive walk is exponential in depth.',
+       operations=('add', 'mul'))
+def verify_grad_once(ctx, _):
+    graph = ladder(LADDER_RUNGS)
+    built = ctx.adapter.build(graph)
+    root = built[graph.root]
+    operation_classes = [type(built[i]) for i in graph.operations]
+    as_float(root.forward(), 'forward()')  # as in training; unjudged (a cacheless forward is slow)
+    try:
+        with counting(operation_classes, 'grad', limit=1):
+            root.backward(1.5)
+    except TooManyCalls as error:
+        index = next(i for i in graph.operations if built[i] is error.obj)
+        raise Mismatch(f'calls of grad() on the {type(error.obj).__name__} #{index} during one '
+                       'backward()', expected='at most 1', actual='2 or more (stopped there)',
+                       notes=_ladder_notes(graph)) from None
+    gradient = {i: (graph.nodes[i].value - as_float(built[i].value, graph.label(i)))
+                / (graph.nodes[i].learning_rate * 1.5) for i in graph.parameters}
+    check_gradient(graph, gradient, oracle.expected(graph), upstream=1.5)
+
+
+def _ladder_notes(graph):
+    return ('the ladder: a_0 = x, a_{k+1} = p_k * a_k + q_k * a_k, so each rung doubles the paths:\n'
+            + graph.formula()[:300] + ' ...')
