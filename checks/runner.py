@@ -23,6 +23,11 @@ from .profiles import DEFAULT_SEED, derived_seed, hypothesis_settings
 
 STATUSES = ('passed', 'failed', 'error', 'timeout', 'not_attempted', 'skipped')
 _STUB = re.compile(r'\s*Exercise\s+(\d)\b')
+HANGS_BEFORE_GIVING_UP = 3  # each shrink step of a hang costs a whole time limit
+
+
+class _StopSearching(BaseException):
+    """Enough examples hung: report the smallest so far rather than shrink for minutes."""
 
 
 @dataclass
@@ -43,6 +48,7 @@ class Result:
     examples: int = 0
     seconds: float = 0.0
     seed: int = DEFAULT_SEED
+    blocked_by: str = ''       # the exercise whose stub stopped this check, if one did
 
     def to_dict(self):
         return {key: value for key, value in self.__dict__.items()}
@@ -69,22 +75,29 @@ class Context:
 def run(check, adapter, seed=DEFAULT_SEED, profile='quick', example_timeout=None, replay=None):
     """Run `check`; `replay` (case data from a report) runs that one example instead of a search."""
     ctx = Context(check, adapter, seed, profile)
-    side = {'case': None, 'examples': 0}
+    side = {'case': None, 'examples': 0, 'hangs': 0}
     started = time.perf_counter()
 
     def body(case):
         side['case'], side['examples'] = case, side['examples'] + 1
-        with _time_limit(example_timeout):
-            try:
+        try:
+            with _time_limit(example_timeout):
                 check.verify(ctx, case)
-            except NotImplementedError as error:
-                if _stub_exercise(error) == check.exercise:
-                    raise NotAttempted(f'still the stub: {_first_line(error)}') from None
-                raise
-            except MissingName as error:
-                if error.exercise == check.exercise:
-                    raise NotAttempted(str(error)) from None
-                raise Mismatch(f'needs {error.exercise}: {error}') from None
+        except NotImplementedError as error:
+            if _stub_exercise(error) == check.exercise:
+                raise NotAttempted(f'still the stub: {_first_line(error)}') from None
+            raise
+        except MissingName as error:
+            if error.exercise == check.exercise:
+                raise NotAttempted(str(error)) from None
+            blocked = Mismatch(f'needs {error.exercise}: {error}')
+            blocked.blocked_by = error.exercise
+            raise blocked from None
+        except ExampleTimeout:
+            side['hangs'] += 1
+            if side['hangs'] >= HANGS_BEFORE_GIVING_UP:
+                raise _StopSearching() from None
+            raise
 
     def result(status, message='', **fields):
         return Result(check.id, check.exercise, status,
@@ -114,10 +127,11 @@ def run(check, adapter, seed=DEFAULT_SEED, profile='quick', example_timeout=None
         return result('skipped', error.reason)
     except Mismatch as error:
         return result('failed', error.what, what=error.what, expected=error.expected,
-                      actual=error.actual, notes=error.notes, **_case(side['case']))
-    except ExampleTimeout:
-        return result('timeout', f'one example ran longer than {example_timeout} s',
-                      **_case(side['case']))
+                      actual=error.actual, notes=error.notes,
+                      blocked_by=getattr(error, 'blocked_by', ''), **_case(side['case']))
+    except (ExampleTimeout, _StopSearching):
+        return result('timeout', f'an example ran longer than {example_timeout} s (the '
+                      'smallest such example found is shown)', **_case(side['case']))
     except FlakyFailure as error:
         return result('failed', 'the same example passed once and failed once: the results '
                       'depend on earlier calls (state kept between calls?)',
@@ -137,7 +151,7 @@ def run(check, adapter, seed=DEFAULT_SEED, profile='quick', example_timeout=None
         exercise = _stub_exercise(error) if isinstance(error, NotImplementedError) else None
         if exercise:
             return result('failed', f'needs {exercise}: {_first_line(error)}',
-                          **_case(side['case']))
+                          blocked_by=exercise, **_case(side['case']))
         return result('error', f'{type(error).__name__}: {_first_line(error)}',
                       traceback=_student_frames(error, adapter), **_case(side['case']))
 

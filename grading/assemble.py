@@ -1,0 +1,137 @@
+"""From check results to the Report every format renders: points, reproduce commands, culprits."""
+import platform
+import shlex
+import sys
+
+import hypothesis
+import numpy
+
+from checks.explain import decode
+from checks.graphs import CLASS_NAMES, Graph
+from checks.registry import EXERCISE_TITLES, EXERCISES
+
+from .model import CheckReport, ExerciseReport, Report
+
+GRADER_VERSION = '0.1.0'
+OUTPUT_HEAD, OUTPUT_TAIL, OUTPUT_LINE = 40, 10, 200
+
+
+def versions():
+    return {'grader': GRADER_VERSION, 'python': platform.python_version(),
+            'hypothesis': hypothesis.__version__, 'numpy': numpy.__version__,
+            'platform': sys.platform}
+
+
+def reproduce_command(target, check_id, seed, profile):
+    parts = ['python', 'grader.py']
+    if target.kind != 'adapter':
+        parts += ['--impl', target.path and _relative(target.path) or target.name]
+    if target.adapter_file:
+        adapter = _relative(target.adapter_file)
+        parts += ['--adapter', adapter + (f':{target.adapter_class}' if target.adapter_class
+                                          else '')]
+    parts += ['--check', check_id, '--seed', str(seed)]
+    if profile != 'quick':
+        parts += ['--profile', profile]
+    return ' '.join(shlex.quote(p) for p in parts)
+
+
+def _relative(path):
+    import os
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return path
+    return relative if not relative.startswith('..' + os.sep + '..') else path
+
+
+def build_report(target, checks, results, config, seed, profile, student_output, seconds,
+                 limits):
+    points = config.points(checks)
+    failed_probes = {kind: r.check_id for c in checks for kind in c.probes
+                     for r in [results[c.id]] if r.status in ('failed', 'error', 'timeout')}
+    exercises = []
+    for exercise in EXERCISES:
+        chosen = [c for c in checks if c.exercise == exercise]
+        if not chosen:
+            continue
+        report = ExerciseReport(exercise, EXERCISE_TITLES[exercise],
+                                visibility=config.exercises.get(exercise, {}).get('visibility',
+                                                                                  'visible'))
+        for check in chosen:
+            result = results[check.id]
+            passed = result.status == 'passed'
+            report.checks.append(CheckReport(
+                id=check.id, exercise=exercise, description=check.description, hint=check.hint,
+                status=result.status, score=points[check.id] if passed else 0.0,
+                max_score=points[check.id] if result.status != 'skipped' else 0.0,
+                message=result.message, what=result.what, expected=result.expected,
+                actual=result.actual, notes=result.notes, case=result.case,
+                case_text=result.case_text, python=_python(result.case, target),
+                traceback=result.traceback,
+                likely_culprit=_culprit(check, result, failed_probes),
+                reproduce='' if passed or result.status == 'skipped'
+                else reproduce_command(target, check.id, seed, profile),
+                examples=result.examples, seconds=result.seconds,
+                blocked_by=result.blocked_by))
+        exercises.append(report)
+    text, lines = trim_output(student_output)
+    return Report(implementation=target.label, seed=seed, profile=profile, versions=versions(),
+                  exercises=exercises, student_output=text, student_output_lines=lines,
+                  seconds=seconds, limits=limits)
+
+
+def _graphs(case):
+    if isinstance(case, Graph):
+        yield case
+    elif isinstance(case, dict):
+        for value in case.values():
+            yield from _graphs(value)
+    elif isinstance(case, (list, tuple)):
+        for value in case:
+            yield from _graphs(value)
+
+
+def _python(case, target):
+    if case is None:
+        return ''
+    try:
+        graphs = list(_graphs(decode(case)))
+    except Exception:  # a case that is not a graph: nothing to rebuild
+        return ''
+    if len(graphs) != 1:
+        return ''
+    module = target.name if target.kind != 'adapter' else 'impl'
+    return f'import {module} as impl\n' + graphs[0].python('impl')
+
+
+def _culprit(check, result, failed_probes):
+    """For a failed composite check: the operation whose own probe failed too, if any."""
+    if check.probes or result.status not in ('failed', 'error') or result.case is None:
+        return ''
+    try:
+        kinds = set().union(*(g.kinds() for g in _graphs(decode(result.case))))
+    except Exception:
+        return ''
+    suspects = sorted(failed_probes[k] for k in kinds if k in failed_probes)
+    if 'sgd' in failed_probes:
+        suspects.append(failed_probes['sgd'])
+    if not suspects:
+        return ''
+    names = ', '.join(f'{CLASS_NAMES.get(_kind(failed_probes, s), "the update rule")} '
+                      f'({s} fails too)' for s in suspects)
+    return f'most likely at fault: {names}'
+
+
+def _kind(failed_probes, check_id):
+    return next((k for k, c in failed_probes.items() if c == check_id), None)
+
+
+def trim_output(text):
+    """What the student's code printed, cut to something a report can show; (text, line count)."""
+    lines = text.splitlines()
+    short = [line if len(line) <= OUTPUT_LINE else line[:OUTPUT_LINE] + ' [...]' for line in lines]
+    if len(short) > OUTPUT_HEAD + OUTPUT_TAIL:
+        skipped = len(short) - OUTPUT_HEAD - OUTPUT_TAIL
+        short = short[:OUTPUT_HEAD] + [f'[... {skipped} lines not shown ...]'] + short[-OUTPUT_TAIL:]
+    return '\n'.join(short), len(lines)

@@ -1,0 +1,205 @@
+"""The command line: python grader.py [--impl PATH] [--exercise exN] [--format F] ...
+
+Exit codes: 0 every check passed, 1 some check did not, 2 a usage error (the message says what to
+type), 3 the grader itself failed (the report is still written when there are results to write).
+"""
+import argparse
+import json
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from checks import all_checks
+from checks.profiles import DEFAULT_SEED, PROFILES
+from checks.registry import EXERCISES
+
+from . import config as config_module
+from .assemble import build_report
+from .formats import github, gradescope, json_format, junit, text
+from .isolation import run_exercise, scratch_dir
+from .loader import UsageError, resolve
+
+ROOT = Path(__file__).resolve().parents[1]
+FORMATS = ('text', 'json', 'gradescope', 'junit', 'github')
+GRADESCOPE_RESULTS = Path('/autograder/results')
+
+
+def parser():
+    p = argparse.ArgumentParser(
+        prog='python grader.py',
+        description='Grade an implementation of the tree autodiff framework of "But What\'s '
+                    'Backpropagation, Actually?" against docs/contract.md.',
+        epilog='Examples:  python grader.py   |   python grader.py --exercise ex3   |   '
+               'python grader.py --impl reference --format json --output report.json')
+    p.add_argument('--impl', help='what to grade: a package folder, a .py file or an importable '
+                   'module name (default: exercises)')
+    p.add_argument('--adapter', metavar='FILE[:CLASS]',
+                   help='grade another API through an Adapter subclass (docs/adapters.md)')
+    p.add_argument('--exercise', action='append', choices=EXERCISES, metavar='EX',
+                   help=f'grade only this exercise (repeatable): {", ".join(EXERCISES)}')
+    p.add_argument('--check', action='append', metavar='ID',
+                   help='run only this check (repeatable), e.g. core.gradients')
+    p.add_argument('--list', action='store_true', help='list the checks and their points')
+    p.add_argument('--seed', type=int, help=f'the examples\' seed (default {DEFAULT_SEED})')
+    p.add_argument('--profile', choices=sorted(PROFILES),
+                   help='quick (default, for students) or thorough (5x the examples, for CI)')
+    p.add_argument('--replay', metavar='JSON|@FILE',
+                   help='run exactly one example (the "case" of a JSON report) with --check')
+    p.add_argument('--format', choices=FORMATS, default='text', help='report format')
+    p.add_argument('--output', metavar='FILE', help='write the report here instead of stdout')
+    p.add_argument('--config', metavar='FILE', help='points and limits (default grading.toml)')
+    p.add_argument('--no-color', action='store_true', help='no colour even on a terminal')
+    p.add_argument('--batch', metavar='DIR', help='grade every submission in DIR')
+    p.add_argument('-j', '--jobs', type=int, help='submissions graded at once with --batch')
+    p.add_argument('--export-student', metavar='DIR',
+                   help='write the repository as students receive it (no reference/)')
+    return p
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    try:
+        if args.export_student:
+            from .export import export_student
+            return export_student(args.export_student)
+        if args.batch:
+            from .batch import grade_batch
+            return grade_batch(args)
+        return grade(args)
+    except UsageError as error:
+        print(f'grader: {error}', file=sys.stderr)
+        print('usage: python grader.py [--impl PATH] [--exercise ex1] [--format text|json|...]'
+              '  (python grader.py --help for all options)', file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print('grader: interrupted', file=sys.stderr)
+        return 130
+    except Exception:
+        print('grader: the grader itself failed; this is a bug in the grader, not in your code.'
+              ' Please report it with this traceback:', file=sys.stderr)
+        traceback.print_exc()
+        return 3
+
+
+def select_checks(args):
+    checks = all_checks()
+    if args.exercise:
+        checks = [c for c in checks if c.exercise in args.exercise]
+    if args.check:
+        known = {c.id for c in all_checks()}
+        unknown = [c for c in args.check if c not in known]
+        if unknown:
+            raise UsageError(f'--check {unknown[0]}: no such check. `python grader.py --list` '
+                             'shows them all')
+        checks = [c for c in checks if c.id in args.check]
+    if not checks:
+        raise UsageError('nothing to run: --exercise and --check select no check together')
+    return checks
+
+
+def list_checks(checks, config):
+    points = config.points(checks)
+    for check in checks:
+        print(f'{check.id:<28} {points[check.id]:>5g}  {check.description}')
+    print(f'{"total":<28} {sum(points.values()):>5g}')
+    return 0
+
+
+def grade(args, out=None):
+    config = config_module.load(args.config, ROOT)
+    checks = select_checks(args)
+    if args.list:
+        return list_checks(checks, config)
+    seed = args.seed if args.seed is not None else (config.seed or DEFAULT_SEED)
+    profile = args.profile or config.profile or 'quick'
+    impl = args.impl if args.impl or args.adapter else str(ROOT / 'exercises')
+    target = resolve(impl, args.adapter)
+    replay = _replay(args.replay, checks)
+    report = run_and_report(target, checks, config, seed, profile, replay,
+                            progress_stream=sys.stderr if sys.stderr.isatty() else None)
+    write(report, args.format, args.output, colour=not args.no_color)
+    return 0 if report.passed else 1
+
+
+def _replay(value, checks):
+    if value is None:
+        return None
+    if len(checks) != 1:
+        raise UsageError('--replay runs one example of one check: add --check ID')
+    try:
+        text = Path(value[1:]).read_text() if value.startswith('@') else value
+        return json.loads(text)
+    except (OSError, ValueError) as error:
+        raise UsageError(f'--replay: cannot read a JSON case ({error})') from None
+
+
+def run_and_report(target, checks, config, seed, profile, replay=None, progress_stream=None):
+    started = time.perf_counter()
+    workdir = scratch_dir()
+    output_path = os.path.join(workdir, '.student-output')
+    results, done = {}, [0]
+
+    def on_result(result):
+        done[0] += 1
+        if progress_stream:
+            text.progress(done[0], len(checks), result.check_id, progress_stream)
+
+    for exercise in EXERCISES:
+        ids = [c.id for c in checks if c.exercise == exercise]
+        if ids:
+            results.update(run_exercise(target, ids, seed, profile, config.limits, workdir,
+                                        output_path, replay=replay, on_result=on_result))
+    if progress_stream:
+        text.clear_progress(progress_stream)
+    try:
+        with open(output_path, errors='replace') as f:
+            student_output = f.read()
+    except OSError:
+        student_output = ''
+    return build_report(target, checks, results, config, seed, profile, student_output,
+                        time.perf_counter() - started, config.limits.available())
+
+
+def write(report, fmt, output=None, colour=True):
+    """Render and write the report; Gradescope's default is its results folder."""
+    if fmt == 'gradescope' and output is None and GRADESCOPE_RESULTS.is_dir():
+        output = str(GRADESCOPE_RESULTS / 'results.json')
+    if fmt == 'github':
+        _github_output(report)
+    stream = sys.stdout
+    if fmt == 'text':
+        rendered = text.render(report, colour=colour and output is None and
+                               text.use_colour(stream))
+    else:
+        rendered = {'json': json_format.render, 'gradescope': gradescope.render,
+                    'junit': junit.render, 'github': github.render}[fmt](report)
+    if output:
+        _write_atomically(output, rendered)
+        if fmt != 'text':
+            print(f'grader: {_num(report.score)}/{_num(report.max_score)}, '
+                  f'{fmt} report written to {output}', file=sys.stderr)
+    else:
+        stream.write(rendered)
+        stream.flush()
+
+
+def _github_output(report):
+    """Hand the Classroom reporter its `result` step output, when run inside a workflow."""
+    path = os.environ.get('GITHUB_OUTPUT')
+    if path:
+        with open(path, 'a') as f:
+            f.write(f'result={github.classroom_result(report)}\n')
+
+
+def _write_atomically(path, content):
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + '.tmp')
+    temporary.write_text(content)
+    os.replace(temporary, path)
+
+
+def _num(x):
+    return f'{x:g}'

@@ -1,0 +1,75 @@
+"""grading.toml: points, visibility, seed, profile and limits, editable by an instructor."""
+from pathlib import Path
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+
+from checks.registry import EXERCISES
+
+from .isolation import Limits
+from .loader import UsageError
+
+VISIBILITIES = ('visible', 'hidden', 'after_due_date', 'after_published')
+
+
+class Config:
+    def __init__(self, data=None, path=''):
+        data = data or {}
+        self.path = str(path)
+        grader = data.get('grader', {})
+        self.seed = grader.get('seed')
+        self.profile = grader.get('profile')
+        self.limits = Limits(**{k: v for k, v in data.get('limits', {}).items()
+                                if k in Limits.__dataclass_fields__})
+        self.exercises = data.get('exercises', {})
+        self.checks = data.get('checks', {})
+        self._validate()
+
+    def _validate(self):
+        for exercise, table in self.exercises.items():
+            if exercise not in EXERCISES:
+                raise UsageError(f'{self.path}: [exercises.{exercise}] is not an exercise '
+                                 f'(choose from {", ".join(EXERCISES)})')
+            self._visibility(table, f'[exercises.{exercise}]')
+        for check_id, table in self.checks.items():
+            self._visibility(table, f'[checks."{check_id}"]')
+
+    def _visibility(self, table, where):
+        if table.get('visibility', 'visible') not in VISIBILITIES:
+            raise UsageError(f'{self.path}: {where} visibility must be one of '
+                             f'{", ".join(VISIBILITIES)}')
+
+    def points(self, checks):
+        """{check id: points}: per-check overrides, then each exercise scaled to its total."""
+        points = {c.id: float(self.checks.get(c.id, {}).get('points', c.points)) for c in checks}
+        for exercise, table in self.exercises.items():
+            if 'points' in table:
+                ids = [c.id for c in checks if c.exercise == exercise]
+                total = sum(points[i] for i in ids)
+                for i in ids:
+                    points[i] = points[i] * float(table['points']) / total if total else 0.0
+        return points
+
+    def visibility(self, check):
+        return self.checks.get(check.id, {}).get(
+            'visibility', self.exercises.get(check.exercise, {}).get('visibility', 'visible'))
+
+
+def load(path=None, root=None):
+    """The config at `path`, or grading.toml beside grader.py when it exists, or the defaults."""
+    if path is None:
+        default = Path(root or Path(__file__).resolve().parents[1]) / 'grading.toml'
+        if not default.is_file():
+            return Config()
+        path = default
+    path = Path(path)
+    if not path.is_file():
+        raise UsageError(f'--config {path}: there is no such file')
+    try:
+        return Config(tomllib.loads(path.read_text()), path)
+    except tomllib.TOMLDecodeError as error:
+        raise UsageError(f'{path} is not valid TOML: {error}') from None
+    except TypeError as error:
+        raise UsageError(f'{path}: {error}') from None

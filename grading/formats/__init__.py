@@ -1,0 +1,1 @@
+"""Output formats: each renders a Report for one audience (people, a script, a CI platform)."""

@@ -1,0 +1,53 @@
+"""--format github: what GitHub Classroom's grading reporter reads, plus workflow annotations.
+
+The reporter reads a step output named `result`: base64 of JSON {version, status, max_score,
+tests: [{name, status, score, message, ...}]}. Annotations (::error ...) are printed by the grader
+only; the student's output is shown after ::stop-commands:: with a one-time token, so nothing it
+prints can be taken for a command (a forged ::notice, a fake score).
+"""
+import base64
+import json
+import secrets
+
+from .text import render as render_text
+
+
+def classroom_result(report):
+    tests = [{
+        'name': f'{check.id}: {check.description}',
+        'status': 'pass' if check.status in ('passed', 'skipped') else
+                  'error' if check.status in ('error', 'timeout') else 'fail',
+        'score': round(check.score, 4),
+        'message': check.message,
+        'test_code': check.reproduce,
+        'filename': '',
+        'line_no': 0,
+        'duration': round(check.seconds * 1000),
+    } for exercise in report.exercises for check in exercise.checks]
+    result = {'version': 1, 'status': 'pass' if report.passed else 'fail',
+              'max_score': round(report.max_score, 4), 'tests': tests}
+    return base64.b64encode(json.dumps(result).encode()).decode()
+
+
+def render(report):
+    """The log text: annotations, then the text report with student output fenced off."""
+    token = secrets.token_hex(16)
+    lines = []
+    for exercise in report.exercises:
+        for check in exercise.checks:
+            if check.status in ('failed', 'error', 'timeout'):
+                lines.append(f'::error title={_escape_property(check.id)}::'
+                             f'{_escape_data(check.message)}')
+    lines.append(f'::notice title=Score::{report.score:g}/{report.max_score:g}')
+    lines.append(f'::stop-commands::{token}')
+    lines.append(render_text(report, colour=False).rstrip('\n'))
+    lines.append(f'::{token}::')
+    return '\n'.join(lines) + '\n'
+
+
+def _escape_data(text):
+    return str(text).replace('%', '%25').replace('\r', '%0D').replace('\n', '%0A')
+
+
+def _escape_property(text):
+    return _escape_data(text).replace(':', '%3A').replace(',', '%2C')

@@ -1,0 +1,45 @@
+"""--format gradescope: the results.json a Gradescope autograder must write.
+
+Fields from Gradescope's "Autograder Specifications": top-level score, output, visibility,
+stdout_visibility, tests; each test name, number, score, max_score, status (passed/failed),
+output, output_format, tags, visibility.
+"""
+import json
+
+from .text import _failure
+
+
+def render(report):
+    tests = []
+    for exercise in report.exercises:
+        for n, check in enumerate(exercise.checks, 1):
+            passed = check.status in ('passed', 'skipped')
+            output = ('skipped: ' + check.message if check.status == 'skipped'
+                      else '' if passed else f'[{check.status.replace("_", " ")}]\n'
+                      + _failure(check))
+            tests.append({
+                'name': f'{check.id}: {check.description}',
+                'number': f'{exercise.id}.{n}',
+                'score': round(check.score, 4),
+                'max_score': round(check.max_score, 4),
+                'status': 'passed' if passed else 'failed',
+                'output': output,
+                'output_format': 'text',
+                'tags': [exercise.id],
+                'visibility': exercise.visibility,
+            })
+    summary = [f'{e.id}: {e.score:g}/{e.max_score:g}' + (' (not attempted)'
+               if e.status == 'not_attempted' else '') for e in report.exercises]
+    summary.append(f'seed {report.seed}, profile {report.profile}, grader '
+                   f'{report.versions.get("grader")}, hypothesis '
+                   f'{report.versions.get("hypothesis")}')
+    summary += report.notes
+    results = {
+        'score': round(report.score, 4),
+        'output': '\n'.join(summary),
+        'output_format': 'text',
+        'visibility': 'visible',
+        'stdout_visibility': 'hidden',   # student prints stay out of the results page
+        'tests': tests,
+    }
+    return json.dumps(results, indent=2, allow_nan=False) + '\n'

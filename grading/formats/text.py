@@ -1,0 +1,97 @@
+"""The terminal report: one section per exercise, failures with their smallest case, a total."""
+import os
+
+MARKS = {'passed': ('✓', 'green'), 'failed': ('✗', 'red'), 'error': ('✗', 'red'),
+         'timeout': ('⏱', 'red'), 'not_attempted': ('·', 'dim'), 'skipped': ('-', 'dim')}
+COLOURS = {'green': '32', 'red': '31', 'yellow': '33', 'dim': '2', 'bold': '1'}
+
+
+def use_colour(stream):
+    return (not os.environ.get('NO_COLOR') and hasattr(stream, 'isatty') and stream.isatty()
+            and os.environ.get('TERM') != 'dumb')
+
+
+def render(report, colour=False):
+    def paint(text, name):
+        return f'\033[{COLOURS[name]}m{text}\033[0m' if colour else text
+
+    out = [paint(f'Grading {report.implementation}', 'bold')
+           + f'  (seed {report.seed}, profile {report.profile})', '']
+    for note in report.notes:
+        out += [paint(f'! {note}', 'red'), '']
+    for exercise in report.exercises:
+        score = f'{_num(exercise.score)}/{_num(exercise.max_score)}'
+        if exercise.status == 'not_attempted':
+            out.append(f'{exercise.id:5} {exercise.title:<52} '
+                       + paint(f'not attempted  {score}', 'dim'))
+            blockers = sorted({c.blocked_by for c in exercise.checks if c.blocked_by})
+            if blockers:
+                out.append(paint(f'      (some of its checks need {", ".join(blockers)} first)',
+                                 'dim'))
+            continue
+        colour_name = 'green' if exercise.status == 'passed' else 'red'
+        out.append(paint(f'{exercise.id:5} {exercise.title:<52} {score:>14}', colour_name))
+        for check in exercise.checks:
+            mark, name = MARKS[check.status]
+            line = f'  {paint(mark, name)} {check.id:<28} {check.description}'
+            if check.status not in ('passed', 'failed'):
+                line += paint(f'  [{check.status.replace("_", " ")}]', name)
+            out.append(line)
+            if check.status not in ('passed', 'skipped'):
+                out += ['      ' + line for line in _failure(check).splitlines()]
+        out.append('')
+    if out[-1]:
+        out.append('')
+    if report.student_output:
+        out.append(paint(f'Your code printed ({report.student_output_lines} lines; '
+                         'shown as printed, not interpreted):', 'bold'))
+        out += ['  │ ' + line for line in report.student_output.splitlines()]
+        out.append('')
+    total = f'Total: {_num(report.score)}/{_num(report.max_score)}'
+    out.append(paint(total, 'green' if report.passed else 'bold'))
+    return '\n'.join(out) + '\n'
+
+
+def _failure(check):
+    lines = []
+    if check.status == 'not_attempted':
+        return check.message
+    if check.what and (check.expected is not None or check.actual is not None):
+        lines += [f'{check.what}:', f'    expected: {_value(check.expected)}',
+                  f'    actual:   {_value(check.actual)}']
+    else:
+        lines.append(check.message)
+    if check.notes:
+        lines += check.notes.splitlines()
+    if check.case_text:
+        lines.append('smallest failing case:')
+        lines += ['    ' + line for line in check.case_text.splitlines()]
+    if check.traceback:
+        lines.append('your code raised:')
+        lines += ['    ' + line for line in check.traceback.splitlines()]
+    if check.likely_culprit:
+        lines.append(check.likely_culprit)
+    lines.append(f'hint: {check.hint}')
+    if check.reproduce:
+        lines.append(f'reproduce: {check.reproduce}')
+    return '\n'.join(lines)
+
+
+def _value(value):
+    text = repr(value) if not isinstance(value, str) else value
+    return text if len(text) <= 300 else text[:297] + '...'
+
+
+def _num(x):
+    return f'{x:g}' if abs(x - round(x, 2)) < 1e-9 else f'{x:.2f}'
+
+
+def progress(done, total, current, stream):
+    """One line, rewritten in place, while checks run (only on a terminal)."""
+    stream.write(f'\r\033[K[{done}/{total}] {current}')
+    stream.flush()
+
+
+def clear_progress(stream):
+    stream.write('\r\033[K')
+    stream.flush()
