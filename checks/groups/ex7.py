@@ -3,7 +3,7 @@ from hypothesis import assume, strategies as st
 
 from .. import oracle
 from ..compare import check_gradient, fd_tolerance, finite_differences, gradient_table, off_kinks
-from ..failures import Mismatch
+from ..failures import CannotCheck, Mismatch
 from ..graphs import Graph, Node
 from ..registry import check
 from ..spies import TooManyCalls, counting
@@ -14,6 +14,9 @@ LADDER_RUNGS = 12  # 4096 paths from the root to the input, 61 nodes
 
 
 def generated_dags(ctx):
+    if not {'add', 'mul'} & set(ctx.operations):
+        raise CannotCheck(f'{ctx.adapter.name} has neither add nor mul, and a graph with shared '
+                          'nodes needs one of them')
     return dags(ctx.operations)
 
 
