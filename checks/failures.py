@@ -6,12 +6,14 @@ class Mismatch(AssertionError):
 
     what: one line (e.g. "gradient of p1"); expected/actual: the two values side by side;
     notes: anything else a student needs to see (which exercise it needs, what the oracle knew).
+    blocked_by: the exercise whose stub stopped the check (then it is not this exercise's fault).
     """
 
-    def __init__(self, what, expected=None, actual=None, notes=''):
+    def __init__(self, what, expected=None, actual=None, notes='', blocked_by=''):
         super().__init__(f'{what}: expected {expected!r}, got {actual!r}' if expected is not None
                          or actual is not None else what)
         self.what, self.expected, self.actual, self.notes = what, expected, actual, notes
+        self.blocked_by = blocked_by
 
 
 class NotAttempted(BaseException):

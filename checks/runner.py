@@ -90,9 +90,7 @@ def run(check, adapter, seed=DEFAULT_SEED, profile='quick', example_timeout=None
         except MissingName as error:
             if error.exercise == check.exercise:
                 raise NotAttempted(str(error)) from None
-            blocked = Mismatch(f'needs {error.exercise}: {error}')
-            blocked.blocked_by = error.exercise
-            raise blocked from None
+            raise Mismatch(f'needs {error.exercise}: {error}', blocked_by=error.exercise) from None
         except ExampleTimeout:
             side['hangs'] += 1
             if side['hangs'] >= HANGS_BEFORE_GIVING_UP:
@@ -128,7 +126,7 @@ def run(check, adapter, seed=DEFAULT_SEED, profile='quick', example_timeout=None
     except Mismatch as error:
         return result('failed', error.what, what=error.what, expected=error.expected,
                       actual=error.actual, notes=error.notes,
-                      blocked_by=getattr(error, 'blocked_by', ''), **_case(side['case']))
+                      blocked_by=error.blocked_by, **_case(side['case']))
     except (ExampleTimeout, _StopSearching):
         return result('timeout', f'an example ran longer than {example_timeout} s (the '
                       'smallest such example found is shown)', **_case(side['case']))

@@ -52,21 +52,3 @@ def _unique(classes):
         if cls not in seen:
             seen.append(cls)
     return seen
-
-
-@contextlib.contextmanager
-def forbidden(classes, method, message):
-    """Make `method` raise AssertionError(message) on every class given (and their instances)."""
-    def refuse(self, *args, **kwargs):
-        raise AssertionError(message)
-    saved = [(cls, method in vars(cls), vars(cls).get(method)) for cls in _unique(classes)]
-    for cls, _, _ in saved:
-        setattr(cls, method, refuse)
-    try:
-        yield
-    finally:
-        for cls, had_own, own in reversed(saved):
-            if had_own:
-                setattr(cls, method, own)
-            else:
-                delattr(cls, method)

@@ -24,9 +24,13 @@ def magnitudes():
     )
 
 
-@st.composite
-def nonzero_values(draw):
-    return draw(magnitudes()) * draw(st.sampled_from((1.0, -1.0)))
+_NONZERO = st.builds(lambda magnitude, sign: magnitude * sign, magnitudes(),
+                     st.sampled_from((1.0, -1.0)))
+
+
+def nonzero_values():
+    """Floats away from 0 on either side (built once: strategies are slow to construct)."""
+    return _NONZERO
 
 
 def learning_rates():

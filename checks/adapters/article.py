@@ -126,5 +126,5 @@ def _kind_of(obj, classes):
     for kind in ('param', 'input', 'add', 'mul', 'relu', 'sigmoid'):
         if isinstance(obj, classes[kind]):
             return kind
-    raise Mismatch(f'the graph contains a {type(obj).__name__}, which is not one of the '
+    raise Mismatch(f'the graph contains a node of class {type(obj).__name__}, which is not one of the '
                    'elementary classes (Input, Parameter, Add, Multiply, ReLU, Sigmoid)')
