@@ -49,6 +49,7 @@ class Result:
     seconds: float = 0.0
     seed: int = DEFAULT_SEED
     blocked_by: str = ''       # the exercise whose stub stopped this check, if one did
+    load_error: bool = False   # the implementation could not even be imported
 
     def to_dict(self):
         return {key: value for key, value in self.__dict__.items()}

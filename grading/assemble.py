@@ -73,12 +73,14 @@ def build_report(target, checks, results, config, seed, profile, student_output,
                 reproduce='' if passed or result.status == 'skipped'
                 else reproduce_command(target, check.id, seed, profile),
                 examples=result.examples, seconds=result.seconds,
-                blocked_by=result.blocked_by))
+                blocked_by=result.blocked_by, visibility=config.visibility(check)))
         exercises.append(report)
     text, lines = trim_output(student_output)
+    load_errors = sorted({r.message for r in results.values() if r.load_error})
+    notes = [f'the implementation could not be imported: {m}' for m in load_errors]
     return Report(implementation=target.label, seed=seed, profile=profile, versions=versions(),
                   exercises=exercises, student_output=text, student_output_lines=lines,
-                  seconds=seconds, limits=limits)
+                  seconds=seconds, limits=limits, notes=notes)
 
 
 def _graphs(case):

@@ -6,7 +6,7 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
-from checks.registry import EXERCISES
+from checks.registry import EXERCISES, all_checks
 
 from .isolation import Limits
 from .loader import UsageError
@@ -33,7 +33,11 @@ class Config:
                 raise UsageError(f'{self.path}: [exercises.{exercise}] is not an exercise '
                                  f'(choose from {", ".join(EXERCISES)})')
             self._visibility(table, f'[exercises.{exercise}]')
+        known = {c.id for c in all_checks()}
         for check_id, table in self.checks.items():
+            if check_id not in known:
+                raise UsageError(f'{self.path}: [checks."{check_id}"] is not a check '
+                                 '(python grader.py --list shows them)')
             self._visibility(table, f'[checks."{check_id}"]')
 
     def _visibility(self, table, where):

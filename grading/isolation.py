@@ -100,7 +100,8 @@ def _one_child(job, limits):
             current, started = None, time.monotonic()
         elif event == 'load_failed':
             _stop(process)
-            return {c: _blame(c, 'error', message['message']) for c in job['checks']}
+            return {c: _blame(c, 'error', message['message'], load_error=True)
+                    for c in job['checks']}
         elif event == 'tampered':
             _stop(process)
             names = ', '.join(message['names'][:5])
@@ -116,15 +117,16 @@ def _one_child(job, limits):
         blamed = [c for c in job['checks'] if c not in results]
         if not results:
             return {c: _blame(c, failure[0], 'while importing the implementation, the process '
-                              + failure[1]) for c in blamed}
+                              + failure[1], load_error=True) for c in blamed}
         current = blamed[0]
     results[current] = _blame(current, failure[0], failure[1])
     return results
 
 
-def _blame(check_id, status, message):
+def _blame(check_id, status, message, load_error=False):
     check = registry.get(check_id)
-    return Result(check.id, check.exercise, status, 0.0, check.points, message)
+    return Result(check.id, check.exercise, status, 0.0, check.points, message,
+                  load_error=load_error)
 
 
 def _death(process):

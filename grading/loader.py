@@ -74,8 +74,13 @@ def resolve(impl, adapter=None, base=None):
 
 
 def _module_name(text):
+    """The name to import a submission under: its own, unless that would shadow a module the
+    grader or Python needs (a submission called json.py or checks/), then a private one."""
     name = re.sub(r'\W', '_', text)
-    return name if not name[0].isdigit() else '_' + name
+    name = name if not name[0].isdigit() else '_' + name
+    reserved = set(sys.stdlib_module_names) | {'checks', 'grading', 'grader', 'hypothesis',
+                                                'numpy', 'pytest', 'tomli'}
+    return f'_student_{name}' if name in reserved or name in sys.modules else name
 
 
 def load(target):

@@ -28,6 +28,7 @@ class CheckReport:
     examples: int = 0
     seconds: float = 0.0
     blocked_by: str = ''   # another exercise whose stub this check ran into
+    visibility: str = 'visible'   # Gradescope: visible, hidden, after_due_date, after_published
 
 
 @dataclass

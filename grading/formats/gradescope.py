@@ -26,7 +26,7 @@ def render(report):
                 'output': output,
                 'output_format': 'text',
                 'tags': [exercise.id],
-                'visibility': exercise.visibility,
+                'visibility': check.visibility,
             })
     summary = [f'{e.id}: {e.score:g}/{e.max_score:g}' + (' (not attempted)'
                if e.status == 'not_attempted' else '') for e in report.exercises]

@@ -1,0 +1,277 @@
+"""--batch (a gradebook for a folder of submissions) and --export-student (the student repository).
+
+The batch runs on one folder mixing a correct submission, a buggy one, one that hangs, one that
+does not import, a clone of the repository and a folder that is not a submission, restricted to a
+few core checks and short limits so that it stays fast; it runs twice, with -j 1 and -j 2, and the
+two gradebooks must agree.
+"""
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+
+LIMITS = '[limits]\nexample_seconds = 0.5\ncheck_cpu_seconds = 3\ncheck_wall_seconds = 5\n'
+# A few fast core checks. Left out: core.training, one example of about half a second (too close
+# to the 0.5 s example limit on a loaded machine), and core.gradients, whose shrinking of the
+# buggy submission's failure takes seconds (too close to the 5 s wall-clock limit).
+CHECKS = ('core.add', 'core.multiply', 'core.relu', 'core.forward')
+MAX_SCORE = 2 + 2 + 1 + 3
+COLUMNS = ['submission', 'score', 'max_score', 'core', 'status', 'seconds', 'message']
+
+CORRECT = 'from reference import *\n'
+BUGGY = '''from reference import *
+import reference
+
+
+class Multiply(reference.Multiply):
+    def grad(self):
+        return [1.0 for _ in self.children]   # wrong: the product of the others
+'''
+HANGING = '''from reference import *
+import reference
+
+
+class Add(reference.Add):
+    def forward(self):
+        while True:
+            pass
+'''
+BROKEN = 'from reference import *\n\ndef broken(:\n    pass\n'
+
+
+def environment():
+    env = {k: v for k, v in os.environ.items() if k not in ('PYTHONPATH', 'NO_COLOR')}
+    env['PYTHONIOENCODING'] = 'utf-8'
+    return env
+
+
+def run(args, cwd=ROOT, timeout=240, python_options=()):
+    return subprocess.run([sys.executable, *python_options, 'grader.py', *args], cwd=cwd,
+                          env=environment(), capture_output=True, text=True, encoding='utf-8',
+                          timeout=timeout)
+
+
+@pytest.fixture(scope='module')
+def batch(tmp_path_factory):
+    base = tmp_path_factory.mktemp('batch')
+    folder = base / 'submissions'
+    folder.mkdir()
+    (folder / 'correct.py').write_text(CORRECT)
+    (folder / 'buggy.py').write_text(BUGGY)
+    (folder / 'hanging.py').write_text(HANGING)
+    (folder / 'broken.py').write_text(BROKEN)
+    shutil.copytree(ROOT / 'exercises', folder / 'clone' / 'exercises',
+                    ignore=shutil.ignore_patterns('__pycache__'))
+    (folder / 'notes').mkdir()
+    (folder / 'notes' / 'README.txt').write_text('not a submission')
+    (folder / '.DS_Store').write_text('hidden: skipped')
+    config = base / 'limits.toml'
+    config.write_text(LIMITS)
+    selection = ['--exercise', 'core', *(a for c in CHECKS for a in ('--check', c)),
+                 '--config', str(config), '--seed', '7']
+    runs = {}
+    for jobs in (1, 2):
+        output = base / f'grades-j{jobs}'
+        result = run(['--batch', str(folder), '-j', str(jobs), '--output', str(output),
+                      *selection])
+        with open(output / 'gradebook.csv', newline='', encoding='utf-8') as f:
+            rows = list(csv.reader(f))
+        runs[jobs] = {'result': result, 'output': output, 'header': rows[0],
+                      'rows': {row[0]: dict(zip(rows[0], row)) for row in rows[1:]},
+                      'order': [row[0] for row in rows[1:]]}
+    return {'folder': folder, 'runs': runs}
+
+
+def report(batch, name, jobs=1):
+    return json.loads((batch['runs'][jobs]['output'] / f'{name}.json').read_text())
+
+
+def checks_of(data):
+    return {c['id']: c for e in data['exercises'] for c in e['checks']}
+
+
+def test_batch_exits_0_and_summarises(batch):
+    for jobs, outcome in batch['runs'].items():
+        result = outcome['result']
+        assert result.returncode == 0, result.stderr
+        assert f'with -j {jobs}' in result.stderr
+        assert 'batch of 6 submissions' in result.stderr
+        assert '4 ok, 2 error' in result.stderr
+
+
+def test_gradebook_columns_and_one_row_per_visible_entry(batch):
+    outcome = batch['runs'][1]
+    assert outcome['header'] == COLUMNS
+    assert outcome['order'] == ['broken', 'buggy', 'clone', 'correct', 'hanging', 'notes']
+    for row in outcome['rows'].values():
+        assert float(row['max_score']) == MAX_SCORE
+        assert float(row['score']) == float(row['core'])   # one exercise graded: core
+        assert row['status'] in ('ok', 'error')
+        assert float(row['seconds']) >= 0
+
+
+def test_correct_submission_gets_full_marks(batch):
+    for name in ('correct', 'clone'):   # a .py file, and a clone of the repository (exercises/)
+        row = batch['runs'][1]['rows'][name]
+        assert (row['status'], float(row['score']), row['message']) == ('ok', MAX_SCORE, '')
+    assert report(batch, 'clone')['implementation'].endswith(os.path.join('clone', 'exercises'))
+
+
+def test_buggy_submission_loses_points(batch):
+    row = batch['runs'][1]['rows']['buggy']
+    assert row['status'] == 'ok'
+    assert float(row['score']) < MAX_SCORE
+    assert checks_of(report(batch, 'buggy'))['core.multiply']['status'] == 'failed'
+
+
+def test_hanging_submission_times_out_and_the_batch_goes_on(batch):
+    row = batch['runs'][1]['rows']['hanging']
+    assert row['status'] == 'ok'
+    assert float(row['score']) < MAX_SCORE
+    assert 'timeout' in row['message'] and 'core.add' in row['message']
+    checks = checks_of(report(batch, 'hanging'))
+    assert checks['core.add']['status'] == 'timeout'
+    assert checks['core.forward']['status'] == 'timeout'
+    assert checks['core.multiply']['status'] == 'passed'   # no Add in it
+
+
+def test_submission_that_does_not_import_scores_0_with_the_syntax_error(batch):
+    row = batch['runs'][1]['rows']['broken']
+    assert (row['status'], float(row['score'])) == ('error', 0)
+    assert 'SyntaxError' in row['message'] and 'broken.py, line 3' in row['message']
+    assert '\n' not in row['message']
+    assert all('SyntaxError' in c['message'] for c in checks_of(report(batch, 'broken')).values())
+
+
+def test_folder_that_is_not_a_submission_gets_an_error_row(batch):
+    row = batch['runs'][1]['rows']['notes']
+    assert (row['status'], float(row['score'])) == ('error', 0)
+    assert 'not a submission' in row['message']
+    assert not (batch['runs'][1]['output'] / 'notes.json').exists()
+
+
+def test_json_and_text_report_per_submission(batch):
+    output = batch['runs'][1]['output']
+    for name in ('broken', 'buggy', 'clone', 'correct', 'hanging'):
+        data = json.loads((output / f'{name}.json').read_text())
+        assert data['seed'] == 7 and data['profile'] == 'quick'
+        assert sorted(checks_of(data)) == sorted(CHECKS)
+        text = (output / f'{name}.txt').read_text(encoding='utf-8')
+        assert text.startswith('Grading ') and 'Total: ' in text
+        assert '\033[' not in text
+
+
+def test_two_jobs_give_the_same_gradebook_as_one(batch):
+    one, two = batch['runs'][1], batch['runs'][2]
+    assert one['header'] == two['header'] and one['order'] == two['order']
+
+    def without_seconds(rows):
+        return {name: {k: v for k, v in row.items() if k != 'seconds'}
+                for name, row in rows.items()}
+    assert without_seconds(one['rows']) == without_seconds(two['rows'])
+    for name in ('buggy', 'hanging', 'correct'):
+        statuses = [{i: c['status'] for i, c in checks_of(report(batch, name, j)).items()}
+                    for j in (1, 2)]
+        assert statuses[0] == statuses[1], name
+
+
+def test_batch_usage_errors_exit_2(tmp_path):
+    missing = run(['--batch', str(tmp_path / 'nowhere')])
+    assert missing.returncode == 2 and 'no such folder' in missing.stderr
+    empty = tmp_path / 'empty'
+    empty.mkdir()
+    (empty / '.hidden').write_text('')
+    result = run(['--batch', str(empty)])
+    assert result.returncode == 2 and 'empty' in result.stderr
+    assert not (tmp_path / 'empty-grades').exists()
+
+
+def test_submission_names_and_the_clone_rule(tmp_path):
+    from grading.batch import find_submissions
+    (tmp_path / 'alice').mkdir()
+    (tmp_path / 'alice' / '__init__.py').write_text('')
+    (tmp_path / 'alice.py').write_text('')
+    (tmp_path / 'bob').mkdir()
+    (tmp_path / 'bob' / 'exercises').mkdir()
+    (tmp_path / 'bob' / 'exercises' / '__init__.py').write_text('')
+    (tmp_path / 'carol.zip').write_text('')
+    (tmp_path / '__pycache__').mkdir()
+    (tmp_path / '.git').mkdir()
+    found = {s.name: s for s in find_submissions(tmp_path)}
+    assert sorted(found) == ['alice', 'alice.py', 'bob', 'carol.zip']
+    assert found['alice'].impl == str(tmp_path / 'alice')
+    assert found['alice.py'].impl == str(tmp_path / 'alice.py')
+    assert found['bob'].impl == str(tmp_path / 'bob' / 'exercises')
+    assert found['carol.zip'].impl == '' and 'archive' in found['carol.zip'].problem
+
+
+# --- --export-student ----------------------------------------------------------------------------
+
+@pytest.fixture(scope='module')
+def exported(tmp_path_factory):
+    destination = tmp_path_factory.mktemp('export') / 'student-repo'
+    result = run(['--export-student', str(destination)])
+    assert result.returncode == 0, result.stderr
+    return destination, result
+
+
+def test_export_leaves_out_the_model_answer_and_the_tests(exported):
+    destination, result = exported
+    for withheld in ('reference', 'tests', '.ci', 'docs/instructors.md', 'platforms'):
+        assert not (destination / withheld).exists(), withheld
+    assert not list(destination.rglob('__pycache__'))
+    for present in ('exercises/__init__.py', 'checks/registry.py', 'grading/cli.py', 'grader.py',
+                    'pyproject.toml', 'README.md', 'docs/contract.md'):
+        assert (destination / present).is_file(), present
+    packages = tomllib.loads((destination / 'pyproject.toml').read_text())['tool']['setuptools'][
+        'packages']
+    assert 'reference' not in packages and 'exercises' in packages and 'grading' in packages
+    assert '`reference/`' not in (destination / 'README.md').read_text()
+    assert 'exercises/' in result.stdout and 'not exported: reference/' in result.stdout
+
+
+def test_export_refuses_a_non_empty_folder_and_the_repository(exported, tmp_path):
+    destination, _ = exported
+    again = run(['--export-student', str(destination)])
+    assert again.returncode == 2 and 'not empty' in again.stderr
+    inside = run(['--export-student', str(ROOT / 'student-copy')])
+    assert inside.returncode == 2 and 'inside the repository' in inside.stderr
+    assert not (ROOT / 'student-copy').exists()
+    (tmp_path / 'file').write_text('x')
+    assert run(['--export-student', str(tmp_path)]).returncode == 2
+
+
+def test_exported_grader_grades_its_own_exercises(exported):
+    destination, _ = exported
+    # python -v logs the file of every module it imports: the grader must come from the export.
+    result = run(['--format', 'json', '--output', 'r.json'], cwd=destination,
+                 python_options=('-v',))
+    assert result.returncode == 1, result.stderr[-3000:]
+    data = json.loads((destination / 'r.json').read_text())
+    assert Path(data['implementation']) == (destination / 'exercises').resolve()
+    assert {e['id']: e['status'] for e in data['exercises']} == {
+        'core': 'passed', **{f'ex{n}': 'not_attempted' for n in range(1, 8)}}
+    imported = [line for line in result.stderr.splitlines()
+                if line.startswith('#') and any(f'{package}{os.sep}' in line
+                                                for package in ('checks', 'grading'))]
+    assert any(str(destination.resolve() / 'checks') in line for line in imported)
+    assert any(str(destination.resolve() / 'grading') in line for line in imported)
+    assert not any(str(ROOT) + os.sep in line for line in imported), imported[:5]
+    where = subprocess.run([sys.executable, '-c', 'import checks, grading; '
+                            'print(checks.__file__); print(grading.__file__)'],
+                           cwd=destination, env=environment(), capture_output=True, text=True)
+    assert [Path(p).parent.parent for p in where.stdout.split()] == [destination.resolve()] * 2

@@ -1,0 +1,279 @@
+"""The ready-made platform setups in platforms/, run the way each platform runs them.
+
+Gradescope: run_autograder with AUTOGRADER_ROOT pointing at a temporary folder laid out like
+/autograder (source/ = the exported repository), and results.json checked against the fields
+Gradescope requires. GitHub Classroom and GitLab: the command of the workflow file itself, run in
+an exported student repository, and the result decoded the way the reporter (base64 JSON) and
+GitLab (JUnit XML) read it. Grading is restricted to a few checks to keep this fast.
+"""
+import base64
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from grading.export import export_student  # noqa: E402
+
+PLATFORMS = ROOT / 'platforms'
+RUN_AUTOGRADER = PLATFORMS / 'gradescope' / 'run_autograder'
+FEW_CHECKS = '--check core.add --check core.multiply --check ex1.by_hand --check ex2.wrong_count'
+TEST_FIELDS = ('name', 'number', 'score', 'max_score', 'status', 'output', 'visibility')
+VISIBILITIES = ('visible', 'hidden', 'after_due_date', 'after_published')
+
+pytestmark = pytest.mark.skipif(sys.platform == 'win32', reason='the setups are shell scripts')
+
+
+def environment(**extra):
+    env = {k: v for k, v in os.environ.items()
+           if k not in ('PYTHONPATH', 'GRADER_SEED', 'GRADER_ARGS', 'GITHUB_OUTPUT', 'NO_COLOR')}
+    env.update(PYTHONIOENCODING='utf-8', **extra)
+    return env
+
+
+def export(destination):
+    export_student(destination, out=io.StringIO())
+    return destination
+
+
+@pytest.fixture(scope='module')
+def student_repo(tmp_path_factory):
+    """The repository as students receive it: where the CI workflows run."""
+    return export(tmp_path_factory.mktemp('student') / 'repo')
+
+
+# --- Gradescope -----------------------------------------------------------------------------------
+
+@pytest.fixture(scope='module')
+def grader_source(tmp_path_factory):
+    return export(tmp_path_factory.mktemp('gradescope') / 'source')
+
+
+def autograder(tmp_path, source, submit, grader_args='', **env):
+    """Run run_autograder in a fresh /autograder-like folder; (process, results.json data)."""
+    root = tmp_path / 'autograder'
+    (root / 'submission').mkdir(parents=True)
+    submit(root / 'submission')
+    process = subprocess.run(
+        ['bash', str(RUN_AUTOGRADER)], capture_output=True, text=True, encoding='utf-8',
+        timeout=240, env=environment(AUTOGRADER_ROOT=str(root), GRADER_SOURCE=str(source),
+                                     PYTHON=sys.executable, GRADER_ARGS=grader_args,
+                                     TMPDIR=str(tmp_path), **env))
+    results = root / 'results' / 'results.json'
+    assert results.is_file(), process.stderr
+    data = json.loads(results.read_text())
+    check_gradescope_results(data)
+    return process, data
+
+
+def check_gradescope_results(data):
+    """The fields of Gradescope's results.json specification that it needs to show a grade."""
+    assert isinstance(data['score'], (int, float)) and not isinstance(data['score'], bool)
+    assert isinstance(data['tests'], list) and data['tests']
+    for test in data['tests']:
+        for name in TEST_FIELDS:
+            assert name in test, (name, test)
+        assert isinstance(test['name'], str) and isinstance(test['output'], str)
+        assert isinstance(test['number'], str)
+        assert isinstance(test['score'], (int, float)) and isinstance(test['max_score'],
+                                                                      (int, float))
+        assert 0 <= test['score'] <= test['max_score'] or test['max_score'] == 0
+        assert test['status'] in ('passed', 'failed')
+        assert test['visibility'] in VISIBILITIES
+    assert data['score'] == pytest.approx(sum(t['score'] for t in data['tests']))
+    if 'visibility' in data:
+        assert data['visibility'] in VISIBILITIES
+
+
+def test_gradescope_grades_an_exercises_folder(tmp_path, grader_source):
+    def submit(folder):
+        shutil.copytree(ROOT / 'reference', folder / 'exercises',
+                        ignore=shutil.ignore_patterns('__pycache__'))
+    process, data = autograder(tmp_path, grader_source, submit,
+                               '--exercise core --check core.add --check core.multiply')
+    assert process.returncode == 0, process.stderr
+    assert data['score'] == 4
+    assert [t['status'] for t in data['tests']] == ['passed', 'passed']
+    assert [t['max_score'] for t in data['tests']] == [2, 2]
+    assert 'profile thorough' in data['output']
+
+
+def test_gradescope_grades_loose_files_and_reports_a_broken_one(tmp_path, grader_source):
+    def submit(folder):   # the package's files uploaded on their own, one of them broken
+        for path in (ROOT / 'reference').glob('*.py'):
+            shutil.copy(path, folder / path.name)
+        (folder / 'nodes.py').write_text('class NeuralNetNode(:\n    pass\n')
+    process, data = autograder(tmp_path, grader_source, submit, '--exercise core')
+    assert process.returncode == 0, process.stderr
+    assert data['score'] == 0
+    assert all(t['status'] == 'failed' for t in data['tests'])
+    assert all('SyntaxError' in t['output'] and 'nodes.py' in t['output'] for t in data['tests'])
+    assert 'reproduce: python grader.py --impl exercises' in data['tests'][0]['output']
+
+
+def test_gradescope_without_a_package_still_writes_results(tmp_path, grader_source):
+    def submit(folder):
+        (folder / 'answers.txt').write_text('I could not do it')
+    process, data = autograder(tmp_path, grader_source, submit)
+    assert process.returncode == 0
+    assert data['score'] == 0
+    assert 'exercises/' in data['output'] and data['tests'][0]['status'] == 'failed'
+
+
+@pytest.mark.parametrize('grader, expected', [
+    ('import sys; sys.exit(2)', 'usage error'),
+    ('import sys; print("Traceback: boom", file=sys.stderr); sys.exit(3)',
+     'the grader itself failed'),
+    ('import time; time.sleep(60)', 'longer than 1 s'),
+    ('', 'without a valid results.json'),   # exits 0 but writes nothing
+])
+def test_gradescope_fallback_when_the_grader_fails(tmp_path, grader, expected):
+    source = tmp_path / 'source'
+    source.mkdir()
+    (source / 'grader.py').write_text(grader + '\n')
+
+    def submit(folder):
+        (folder / 'exercises').mkdir()
+        (folder / 'exercises' / '__init__.py').write_text('')
+    process, data = autograder(tmp_path, source, submit, GRADER_TIMEOUT='1')
+    assert process.returncode == 0
+    assert data['score'] == 0 and expected in data['output']
+    if 'boom' in grader:
+        assert 'Traceback: boom' in data['output']
+
+
+def test_gradescope_setup_script_is_valid_bash():
+    for script in ('setup.sh', 'run_autograder'):
+        path = PLATFORMS / 'gradescope' / script
+        assert os.access(path, os.X_OK), f'{script} must be executable'
+        assert subprocess.run(['bash', '-n', str(path)]).returncode == 0
+
+
+# --- GitHub Classroom ----------------------------------------------------------------------------
+
+def workflow_command(path, start):
+    """The grader command line of a workflow file (the line that runs `start`)."""
+    for line in path.read_text().splitlines():
+        stripped = line.strip().removeprefix('- ').removeprefix('run: ')
+        if stripped.startswith(start):
+            return stripped
+    raise AssertionError(f'no line starting with {start!r} in {path}')
+
+
+def test_github_classroom_workflow_wires_the_result_to_the_reporter():
+    text = (PLATFORMS / 'github' / 'classroom.yml').read_text()
+    step_id = re.search(r'^\s*id:\s*(\S+)\s*$', text, re.M).group(1)
+    assert f'{step_id.upper()}_RESULTS: "${{{{ steps.{step_id}.outputs.result }}}}"' in text
+    assert re.search(rf'^\s*runners:\s*{re.escape(step_id)}\s*$', text, re.M)
+    assert 'classroom-resources/autograding-grading-reporter@v1' in text
+    assert 'continue-on-error: true' in text   # a failing grade must still reach the reporter
+    yaml = _yaml()
+    if yaml:   # PyYAML is not a dependency: the structure is checked when it is there
+        steps = yaml.safe_load(text)['jobs']['run-autograding-tests']['steps']
+        grade = next(s for s in steps if s.get('id') == step_id)
+        assert grade['run'].startswith('python grader.py --format github --profile thorough')
+        reporter = steps[-1]
+        assert reporter['uses'] == 'classroom-resources/autograding-grading-reporter@v1'
+        assert reporter['with']['runners'] == step_id
+        assert reporter['env'] == {
+            f'{step_id.upper()}_RESULTS': f'${{{{ steps.{step_id}.outputs.result }}}}'}
+
+
+def test_github_command_writes_the_classroom_result(tmp_path, student_repo):
+    command = workflow_command(PLATFORMS / 'github' / 'classroom.yml', 'python grader.py')
+    output = tmp_path / 'github_output'
+    output.write_text('')
+    process = subprocess.run(['bash', '-c', f'{command} {FEW_CHECKS}'], cwd=student_repo,
+                             capture_output=True, text=True, encoding='utf-8', timeout=240,
+                             env=environment(GITHUB_OUTPUT=str(output), GRADER_SEED='123'))
+    assert process.returncode == 1, process.stderr   # the stubs of ex1 and ex2 fail
+    lines = output.read_text().splitlines()
+    assert len(lines) == 1 and lines[0].startswith('result=')
+    result = json.loads(base64.b64decode(lines[0][len('result='):]))
+    assert result['version'] == 1 and result['status'] == 'fail'
+    assert result['max_score'] == 8
+    assert len(result['tests']) == 4
+    for test in result['tests']:
+        assert {'name', 'status', 'score', 'message'} <= set(test)
+        assert test['status'] in ('pass', 'fail', 'error')
+    by_id = {t['name'].split(':')[0]: t for t in result['tests']}
+    assert by_id['core.add']['status'] == 'pass' and by_id['core.add']['score'] == 2
+    assert by_id['ex1.by_hand']['status'] == 'fail' and by_id['ex1.by_hand']['score'] == 0
+    assert '::notice title=Score::4/8' in process.stdout
+    assert 'seed 123' in process.stdout   # the GRADER_SEED secret reaches --seed
+
+
+# --- GitLab ---------------------------------------------------------------------------------------
+
+def junit(repo, extra=''):
+    command = workflow_command(PLATFORMS / 'gitlab' / '.gitlab-ci.yml', 'python grader.py')
+    report = repo / 'report.xml'
+    report.unlink(missing_ok=True)
+    process = subprocess.run(['sh', '-c', f'{command} {extra}'], cwd=repo, capture_output=True,
+                             text=True, encoding='utf-8', timeout=240, env=environment())
+    assert report.is_file(), process.stderr
+    return process, ET.parse(report).getroot()
+
+
+def check_junit_counts(suites):
+    assert suites.tag == 'testsuites'
+    totals = {'tests': 0, 'failures': 0, 'errors': 0, 'skipped': 0}
+    for suite in suites.findall('testsuite'):
+        cases = suite.findall('testcase')
+        counts = {'tests': len(cases),
+                  'failures': sum(c.find('failure') is not None for c in cases),
+                  'errors': sum(c.find('error') is not None for c in cases),
+                  'skipped': sum(c.find('skipped') is not None for c in cases)}
+        assert {k: int(suite.get(k)) for k in counts} == counts, suite.get('name')
+        for case in cases:
+            assert case.get('name') and case.get('classname')
+            outcomes = [c.tag for c in case if c.tag in ('failure', 'error', 'skipped')]
+            assert len(outcomes) <= 1
+        for key in totals:
+            totals[key] += counts[key]
+    assert {k: int(suites.get(k)) for k in totals} == totals
+    return totals
+
+
+def test_gitlab_command_writes_junit(student_repo):
+    text = (PLATFORMS / 'gitlab' / '.gitlab-ci.yml').read_text()
+    assert re.search(r'when:\s*always', text) and re.search(r'junit:\s*report\.xml', text)
+    process, suites = junit(student_repo, FEW_CHECKS)
+    assert process.returncode == 1, process.stderr
+    assert check_junit_counts(suites) == {'tests': 4, 'failures': 2, 'errors': 0, 'skipped': 0}
+    names = {c.get('name'): c for c in suites.iter('testcase')}
+    assert names['core.add'].find('failure') is None
+    assert names['ex1.by_hand'].find('failure').get('type') == 'not_attempted'
+
+
+def test_gitlab_junit_reports_a_broken_package_as_errors(tmp_path):
+    repo = export(tmp_path / 'repo')
+    (repo / 'exercises' / 'nodes.py').write_text('class NeuralNetNode(:\n    pass\n')
+    process, suites = junit(repo, '--exercise core')
+    assert process.returncode == 1
+    totals = check_junit_counts(suites)
+    assert totals['tests'] == totals['errors'] > 0
+    assert all('SyntaxError' in c.find('error').get('message') for c in suites.iter('testcase'))
+    yaml = _yaml()
+    if yaml:
+        job = yaml.safe_load((PLATFORMS / 'gitlab' / '.gitlab-ci.yml').read_text())['grade']
+        assert job['artifacts']['when'] == 'always'
+        assert job['artifacts']['reports']['junit'] == 'report.xml'
+
+
+def _yaml():
+    try:
+        import yaml
+    except ImportError:
+        return None
+    return yaml
