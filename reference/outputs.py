@@ -49,6 +49,10 @@ class SoftMax(Output):
         return [s_j * (g_j - weighted) for g_j, s_j in zip(derivatives, s)]
 
     def funcify(self):
-        exps = [f'exp({child.funcify()})' for child in self.children]
+        logits = [child.funcify() for child in self.children]
+        top = logits[0]
+        for logit in logits[1:]:
+            top = f'max({top}, {logit})'  # the same shift as op(): no exp() can overflow
+        exps = [f'exp({logit} - {top})' for logit in logits]
         total = '(' + ' + '.join(exps) + ')'
         return '[' + ', '.join(f'{e} / {total}' for e in exps) + ']'

@@ -10,6 +10,8 @@ from reference import (Add, Input, Multiply, NeuralNetNode, Parameter, ReLU, Sig
 
 H, ATOL, RTOL = 1e-6, 1e-6, 1e-5
 NODE_CLASSES = (Add, Multiply, ReLU, Sigmoid, Input, Parameter)
+OP_BUDGET = 200_000
+FORWARD_BUDGET = 1_000_000
 
 
 def close(analytic, numeric):
@@ -90,6 +92,44 @@ def grad_calls(monkeypatch):
 
 
 @pytest.fixture
+def cheap_repr(monkeypatch):
+    """Short reprs for operations while a ladder test runs and its failure is reported: the
+    reference's repr writes out the whole graph below a node, which is exponential on a ladder."""
+    for cls in (Add, Multiply, ReLU, Sigmoid):
+        monkeypatch.setattr(cls, '__repr__',
+                            lambda self: f'<{type(self).__name__} at {id(self):#x}>')
+
+
+@pytest.fixture
+def op_budget(monkeypatch, cheap_repr):
+    """Fails a test fast, instead of hanging, if evaluating a ladder takes exponential time.
+
+    Counts op() and forward() calls (the wrappers call through, so nothing else changes)."""
+    count = [0, 0]
+    for cls in (Add, Multiply, ReLU, Sigmoid):
+        original = cls.__dict__['op']
+
+        def op(self, x, _original=original):
+            count[0] += 1
+            if count[0] > OP_BUDGET:
+                raise AssertionError(f'more than {OP_BUDGET} op() calls in one test')
+            return _original(self, x)
+
+        monkeypatch.setattr(cls, 'op', op)
+    for cls in NODE_CLASSES:
+        original_forward = getattr(cls, 'forward')
+
+        def forward(self, _original=original_forward):
+            count[1] += 1
+            if count[1] > FORWARD_BUDGET:  # an exponential walk of the ladder, even without op()
+                raise AssertionError(f'more than {FORWARD_BUDGET} forward() calls in one test')
+            return _original(self)
+
+        monkeypatch.setattr(cls, 'forward', forward)
+    return count
+
+
+@pytest.fixture
 def value_writes(monkeypatch):
     writes = Counter()
     for cls in (Input, Parameter):
@@ -163,7 +203,8 @@ def test_parameter_shared_by_distant_parents_is_stepped_once_by_the_sum(value_wr
     x = Input(value=1.2)
     deep = x
     for i in range(6):
-        deep = Sigmoid([Add([Multiply([deep, Parameter(value=0.9 - 0.1 * i)]), Parameter(value=0.1)])])
+        weight = Parameter(value=0.9 - 0.1 * i)
+        deep = Sigmoid([Add([Multiply([deep, weight]), Parameter(value=0.1)])])
     deep_use = Multiply([deep, p])             # p six levels down
     root = Add([p, Multiply([deep_use, Input(value=2.0)]), Multiply([p, x])])
     d = 0.8
@@ -197,7 +238,7 @@ def ladder(rungs, x):
     return Sigmoid([Add([left, right, p(-1.0)])])
 
 
-def test_ladder_of_30_rungs_backward_calls_each_grad_once(grad_calls):
+def test_ladder_of_30_rungs_backward_calls_each_grad_once(grad_calls, op_budget):
     x = Input(value=0.8, name='x')
     root = ladder(30, x)
     nodes = all_nodes(root)
@@ -214,7 +255,7 @@ def test_ladder_of_30_rungs_backward_calls_each_grad_once(grad_calls):
     assert all(grad_calls[n] == 1 for n in operations)  # the reference asks every operation
 
 
-def test_ladder_of_30_rungs_updates_match_finite_differences():
+def test_ladder_of_30_rungs_updates_match_finite_differences(op_budget):
     x = Input(value=0.8, name='x')
     root = ladder(30, x)
     expected = assert_step_matches_finite_differences(root, 0.5)
@@ -223,7 +264,7 @@ def test_ladder_of_30_rungs_updates_match_finite_differences():
     assert len(significant) > 100  # the gradients did not vanish along the ladder
 
 
-def test_ladder_input_is_listed_once_and_predict_works():
+def test_ladder_input_is_listed_once_and_predict_works(op_budget):
     x = Input(name='x')
     root = ladder(30, x)
     found = root.find_input_nodes()
@@ -232,7 +273,7 @@ def test_ladder_input_is_listed_once_and_predict_works():
     assert root.compile().predict([0.6]) == pytest.approx(evaluate(root), rel=1e-12)
 
 
-def test_training_on_a_ladder(capsys):
+def test_training_on_a_ladder(capsys, op_budget):
     x = Input(name='x')
     root = ladder(30, x).compile()
     data = [([0.2], 0.3), ([0.9], 0.6)]

@@ -3,7 +3,8 @@ import re
 
 import pytest
 
-from reference import Add, Input, Multiply, NeuralNetNode, Operation, Parameter, ReLU, Sigmoid, SoftMax
+from reference import (Add, Input, Multiply, NeuralNetNode, Operation, Parameter, ReLU, Sigmoid,
+                       SoftMax)
 
 
 def build():

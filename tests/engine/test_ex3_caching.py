@@ -14,22 +14,46 @@ from reference import Add, Input, Multiply, Parameter, ReLU, Sigmoid, mse_loss_g
 
 SETTINGS = settings(derandomize=True, database=None, deadline=None, max_examples=50)
 OPERATIONS = (Add, Multiply, ReLU, Sigmoid)
+OP_BUDGET = 100_000
+FORWARD_BUDGET = 1_000_000
 
 
 @contextlib.contextmanager
 def counting_ops():
     """Yields a Counter of op() calls per node, wrapping op at class level."""
-    calls = Counter()
+    calls, budget = Counter(), [0, 0]
     with pytest.MonkeyPatch.context() as mp:
         for cls in OPERATIONS:
             original = cls.__dict__['op']
 
             def op(self, x, _original=original):
                 calls[self] += 1
+                budget[0] += 1
+                if budget[0] > OP_BUDGET:  # fail fast instead of an exponential hang
+                    raise AssertionError(f'more than {OP_BUDGET} op() calls in one test')
                 return _original(self, x)
 
             mp.setattr(cls, 'op', op)
+        for cls in OPERATIONS + (Input, Parameter):
+            original_forward = getattr(cls, 'forward')
+
+            def forward(self, _original=original_forward):
+                budget[1] += 1
+                if budget[1] > FORWARD_BUDGET:  # an exponential walk of a DAG, even without op()
+                    raise AssertionError(f'more than {FORWARD_BUDGET} forward() calls in one test')
+                return _original(self)
+
+            mp.setattr(cls, 'forward', forward)
         yield calls
+
+
+@pytest.fixture
+def cheap_repr(monkeypatch):
+    """Short reprs for operations while a ladder test runs and its failure is reported: the
+    reference's repr writes out the whole graph below a node, which is exponential on a ladder."""
+    for cls in (Add, Multiply, ReLU, Sigmoid):
+        monkeypatch.setattr(cls, '__repr__',
+                            lambda self: f'<{type(self).__name__} at {id(self):#x}>')
 
 
 @pytest.fixture
@@ -283,7 +307,7 @@ def test_subgraph_without_changed_leaves_is_not_reevaluated_after_backward(op_ca
 
 # ---------------------------------------------------------------- ladder DAG
 
-def test_ladder_of_depth_25_evaluates_in_linear_time(op_calls):
+def test_ladder_of_depth_25_evaluates_in_linear_time(cheap_repr, op_calls):
     x = Input(value=0.3)
     root = ladder(25, x, ladder_params)
     ops = operations(root)
@@ -302,7 +326,7 @@ def test_ladder_of_depth_25_evaluates_in_linear_time(op_calls):
     assert sum(op_calls.values()) == 0
 
 
-def test_ladder_top_parameter_change_touches_only_the_top(op_calls):
+def test_ladder_top_parameter_change_touches_only_the_top(cheap_repr, op_calls):
     x = Input(value=0.3)
     made = []
 

@@ -70,7 +70,8 @@ def test_bce_eps_is_a_parameter():
     eps = 1e-3
     assert bce_loss(1.0, 0.0, eps=eps) == pytest.approx(-math.log(eps), rel=1e-12)
     assert bce_loss(0.0, 1.0, eps=eps) == pytest.approx(-math.log(eps), rel=1e-9)
-    assert bce_loss_grad(1.0, 0.0, eps=eps) == pytest.approx((eps - 1) / (eps * (1 - eps)), rel=1e-12)
+    assert bce_loss_grad(1.0, 0.0, eps=eps) == pytest.approx((eps - 1) / (eps * (1 - eps)),
+                                                             rel=1e-12)
     assert bce_loss_grad(0.0, 1.0, eps=eps) == pytest.approx(
         (1 - eps) / ((1 - eps) * eps), rel=1e-9)
 
