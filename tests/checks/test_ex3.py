@@ -1,0 +1,131 @@
+"""The exercise 3 checks: the reference passes, the stubs are not attempted, other correct caching
+designs pass too, and a failure reads as a numbered sequence of steps."""
+import importlib
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+import exercises
+import reference
+from checks import all_checks, run
+from checks.adapters import ArticleAdapter
+from checks.graphs import OPERATION_KINDS
+from checks.groups.ex3 import probe_tree
+from corpus import Bug, make_variant
+from corpus.bugs_ex3 import KNOW_PARENTS, LEAF_SETTER, MARK_ALL_ANCESTORS, REFERENCE_FORWARD
+
+EX3 = [c for c in all_checks() if c.exercise == 'ex3']
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def adapter(module):
+    return ArticleAdapter(module, source_paths=[module.__path__[0]])
+
+
+def test_points_add_up():
+    assert sum(c.points for c in EX3) == 8
+
+
+@pytest.mark.parametrize('seed', range(20))
+def test_reference_passes(seed):
+    results = [run(c, adapter(reference), seed=seed) for c in EX3]
+    assert [(r.check_id, r.status, r.message) for r in results if r.status != 'passed'] == []
+
+
+def test_stubs_are_not_attempted():
+    for c in EX3:
+        result = run(c, adapter(exercises))
+        assert result.status == 'not_attempted', (c.id, result.status, result.message)
+        assert 'exercise 3 not started' in result.message
+
+
+def test_probe_tree_has_every_operation_and_no_sharing():
+    for kinds in (set(OPERATION_KINDS), {'add'}, {'relu', 'sigmoid'}, {'mul', 'relu'}):
+        graph = probe_tree(kinds)
+        assert graph.is_tree()
+        assert {graph.nodes[i].kind for i in graph.operations} == kinds
+
+
+# --- other correct designs must pass ------------------------------------------------------------
+
+LEGIT = [
+    Bug('ex3_legit_dirty_flags', 'ex3', None, 'dirty flags pushed to every ancestor',
+        KNOW_PARENTS + (
+            ('nodes.py', LEAF_SETTER, MARK_ALL_ANCESTORS),
+            ('nodes.py', REFERENCE_FORWARD,
+             '    def forward(self):\n'
+             '        if self._dirty:\n'
+             '            self._value = self.op([child.forward() for child in self.children])\n'
+             '            self._dirty = False\n'
+             '        return self._value\n'),
+        )),
+    Bug('ex3_legit_compare_children', 'ex3', None,
+        'no bookkeeping: evaluate the children (cached) and call op() only if their values changed',
+        (('nodes.py', 'if self._checked_at == _changes:', 'if False:'),)),
+    Bug('ex3_legit_backward_refreshes', 'ex3', None, 'backward() re-evaluates the tree at its end',
+        (('nodes.py', 'backpropagate([(self, derivative_from_parent)])',
+          'backpropagate([(self, derivative_from_parent)])\n        self.forward()'),)),
+]
+
+# The likeliest student solution on the dataclass stubs: compare the children's values.
+STUDENT_FORWARD = '''    def forward(self) -> float:
+        values = [child.forward() for child in self.children]
+        if getattr(self, '_seen', None) != values:
+            self._cached = self.op(values)
+            self._seen = values
+        return self._cached
+
+    def find_input_nodes(self) -> List[Input]:'''
+
+
+def student_solution(directory):
+    target = Path(directory) / 'ex3_student'
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(ROOT / 'exercises', target, ignore=shutil.ignore_patterns('__pycache__'))
+    nodes = target / 'nodes.py'
+    text = nodes.read_text()
+    anchor = '    def find_input_nodes(self) -> List[Input]:'
+    assert text.count(anchor) == 1
+    nodes.write_text(text.replace(anchor, STUDENT_FORWARD))
+    sys.path.insert(0, str(directory))
+    try:
+        sys.modules.pop('ex3_student', None)
+        importlib.invalidate_caches()
+        return importlib.import_module('ex3_student')
+    finally:
+        sys.path.remove(str(directory))
+
+
+@pytest.mark.parametrize('variant', LEGIT, ids=[v.name for v in LEGIT])
+def test_other_correct_designs_pass(variant, tmp_path_factory):
+    module = make_variant(variant, tmp_path_factory.getbasetemp() / 'variants')
+    for seed in range(2):
+        results = [run(c, adapter(module), seed=seed) for c in EX3]
+        assert [(r.check_id, r.message) for r in results if r.status != 'passed'] == []
+
+
+def test_a_cache_on_the_dataclass_stubs_passes(tmp_path):
+    module = student_solution(tmp_path)
+    for seed in range(2):
+        results = [run(c, adapter(module), seed=seed) for c in EX3]
+        assert [(r.check_id, r.message) for r in results if r.status != 'passed'] == []
+
+
+# --- a failure reads as steps ---------------------------------------------------------------------
+
+def test_a_stale_value_is_reported_as_numbered_steps(tmp_path_factory):
+    from corpus.bugs_ex3 import BUGS
+    bug = next(b for b in BUGS if b.name == 'cache_never_invalidates')
+    module = make_variant(bug, tmp_path_factory.getbasetemp() / 'variants')
+    check = next(c for c in EX3 if c.id == 'ex3.recompute_only_what_changed')
+    result = run(check, adapter(module))
+    assert result.status == 'failed'
+    assert result.message == 'step 3: root.forward()'
+    lines = result.notes.splitlines()
+    assert lines[1].startswith('    1. root.forward() -> ')
+    assert '.value = ' in lines[2] and lines[2].startswith('    2. ')
+    assert lines[3].startswith('    3. root.forward() -> ') and ', expected ' in lines[3]
+    assert 'no op() call' in lines[3]
