@@ -21,11 +21,12 @@ def counting(classes, method, limit=None):
     `limit`, the call that takes one object past it raises TooManyCalls instead of running.
     """
     calls = Counter()
+    inside = set()  # objects in a counted call: a subclass's wrapper around its parent's counts once
     saved = []
     for cls in _unique(classes):
         original = getattr(cls, method)
         saved.append((cls, method in vars(cls), vars(cls).get(method)))
-        setattr(cls, method, _counted(original, calls, method, limit))
+        setattr(cls, method, _counted(original, calls, method, limit, inside))
     try:
         yield calls
     finally:
@@ -36,12 +37,18 @@ def counting(classes, method, limit=None):
                 delattr(cls, method)
 
 
-def _counted(original, calls, method, limit):
+def _counted(original, calls, method, limit, inside):
     def wrapper(self, *args, **kwargs):
+        if id(self) in inside:
+            return original(self, *args, **kwargs)
         calls[id(self)] += 1
         if limit is not None and calls[id(self)] > limit:
             raise TooManyCalls(self, method, limit)
-        return original(self, *args, **kwargs)
+        inside.add(id(self))
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            inside.discard(id(self))
     wrapper.__wrapped__ = original
     return wrapper
 

@@ -119,8 +119,31 @@ def grade(args, out=None):
     replay = _replay(args.replay, checks)
     report = run_and_report(target, checks, config, seed, profile, replay,
                             progress_stream=sys.stderr if sys.stderr.isatty() else None)
-    write(report, args.format, args.output, colour=not args.no_color)
+    try:
+        write(report, args.format, args.output, colour=not args.no_color)
+    except Exception:
+        _write_fallback(report, args.format, args.output)
+        raise  # main() still exits 3 with the traceback
     return 0 if report.passed else 1
+
+
+def _write_fallback(report, failed_format, output):
+    """A renderer failed after every result was in: keep the results, in the first format that
+    renders (JSON, else text), where the report was to go."""
+    for fmt, render in (('json', json_format.render), ('text', text.render)):
+        if fmt == failed_format:
+            continue
+        try:
+            rendered = render(report)
+        except Exception:
+            continue
+        if output:
+            _write_atomically(output, rendered)
+        else:
+            sys.stdout.write(rendered)
+        print(f'grader: the {failed_format} report failed; the {fmt} report was written '
+              'instead', file=sys.stderr)
+        return
 
 
 def _replay(value, checks):

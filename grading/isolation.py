@@ -51,6 +51,7 @@ def _context():
 def run_exercise(target, check_ids, seed, profile, limits, workdir, output_path, replay=None,
                  on_result=None):
     """{check id: Result} for every check id; never raises because of student code."""
+    _become_subreaper()
     results, remaining = {}, list(check_ids)
     while remaining:
         job = {'target': dataclasses.asdict(target), 'checks': remaining, 'seed': seed,
@@ -82,20 +83,32 @@ def _one_child(job, limits):
             failure = ('timeout', f'still running after {limits.check_wall_seconds:g} s '
                        '(wall clock): a hang or an endless loop?')
             break
+        forged = ('error', 'the results channel received something that is not the '
+                  "grader's: the implementation wrote to it")
         try:
             message = json.loads(receive.recv_bytes())
         except (EOFError, OSError):
             failure = ('error', _death(process))
             break
         except ValueError:
-            failure = ('error', 'the results channel received something that is not the '
-                       "grader's: the implementation wrote to it")
+            failure = forged
             break
-        event = message.get('event')
+        event = message.get('event') if isinstance(message, dict) else None
         if event == 'start':
+            if current is not None or message.get('check') not in job['checks'] \
+                    or message['check'] in results:
+                failure = forged
+                break
             current, started = message['check'], time.monotonic()
         elif event == 'result':
-            result = Result(**message['result'])
+            try:
+                result = Result(**message['result'])
+            except (TypeError, KeyError):
+                failure = forged
+                break
+            if current is None or result.check_id != current:
+                failure = forged  # a result that no 'start' announced
+                break
             results[result.check_id] = result
             current, started = None, time.monotonic()
         elif event == 'load_failed':
@@ -110,8 +123,14 @@ def _one_child(job, limits):
                                             f"grader's own code or builtins ({names}): no score"
                                             ' for this exercise') for c in blamed}}
         elif event == 'done':
+            if set(job['checks']) - set(results):
+                failure = forged  # 'done' before every check has its result
+                break
             _stop(process)
             return results
+        else:
+            failure = forged
+            break
     _stop(process)
     if current is None:  # died or hung outside a check: while importing the implementation
         blamed = [c for c in job['checks'] if c not in results]
@@ -163,6 +182,47 @@ def _stop(process):
         except (ProcessLookupError, PermissionError, OSError):
             pass
     process.join(5)
+    _kill_leftovers()
+
+
+def _become_subreaper():
+    """Linux: what the student's code starts and detaches (setsid, then its parent dies) is
+    re-parented to this process instead of init, so that _kill_leftovers finds it."""
+    if sys.platform.startswith('linux'):
+        try:
+            import ctypes
+            ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+        except (OSError, AttributeError):
+            pass
+
+
+def _kill_leftovers():
+    """Linux: kill and reap every child of ours outside our session. The worker calls setsid()
+    before it imports student code, so nothing the student starts can be in our session, and
+    nothing of ours (say, subprocesses of a program that embeds the grader) is outside it."""
+    if not sys.platform.startswith('linux'):
+        return
+    me, session = os.getpid(), os.getsid(0)
+    for _ in range(20):  # a killed leftover's own children come to us next
+        found = False
+        for entry in os.listdir('/proc'):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f'/proc/{entry}/stat') as f:
+                    fields = f.read().rsplit(')', 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) != me or int(fields[3]) == session:  # ppid, session id
+                continue
+            found = True
+            try:
+                os.kill(int(entry), signal.SIGKILL)
+                os.waitpid(int(entry), 0)
+            except (OSError, ChildProcessError):
+                pass
+        if not found:
+            return
 
 
 def scratch_dir():

@@ -1,5 +1,6 @@
 """The report: one data model that every output format renders. Its JSON form is documented in
 docs/report-format.md and is stable: fields may be added, never renamed or removed."""
+import math
 from dataclasses import asdict, dataclass, field
 
 SCHEMA_VERSION = 1
@@ -112,6 +113,8 @@ def _check_dict(check):
 
 
 def _jsonable(value):
+    if isinstance(value, float) and not math.isfinite(value):
+        return repr(float(value))  # 'nan', 'inf', '-inf': strict JSON has no NaN or Infinity
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, (list, tuple)):

@@ -1,0 +1,190 @@
+"""The command line's exit codes and messages: 0 all passed, 1 some did not, 2 a usage error,
+3 the grader itself failed; import failures of student code reported as check errors."""
+import pytest
+
+from checks import all_checks
+from grading import cli
+from grading.formats import gradescope
+from grader_harness import ROOT, Run
+
+
+def syntax_error_package(tmp):
+    package = tmp / 'broken'
+    package.mkdir()
+    (package / '__init__.py').write_text('from reference import *\nfrom .ops import thing\n')
+    (package / 'ops.py').write_text('x = 1\n\ndef thing(:\n    pass\n')
+    return str(package)
+
+
+def raising_package(tmp):
+    package = tmp / 'raises'
+    package.mkdir()
+    (package / '__init__.py').write_text(
+        'from reference import *\n\n\nraise ValueError("HOSTILE import failure")\n')
+    return str(package)
+
+
+RUNS = {
+    'reference': Run('reference', ('--exercise', 'ex1', '--exercise', 'ex2')),
+    'default': Run('exercises', ('--check', 'core.add', '--check', 'ex1.by_hand')),
+    'syntax_error': Run(syntax_error_package, ('--check', 'core.add', '--check', 'ex1.by_hand')),
+    'import_raises': Run(raising_package, ('--check', 'core.add', '--check', 'ex1.by_hand')),
+    'unknown_check': Run('reference', ('--check', 'core.nonesuch')),
+}
+
+
+def statuses(outcome):
+    return {i: c['status'] for i, c in outcome.checks().items()}
+
+
+@pytest.mark.runs('reference')
+def test_reference_gets_full_marks_exit_0(grader):
+    run = grader['reference']
+    assert run.returncode == 0, run.describe()
+    report = run.report
+    assert report['score'] == report['max_score'] == 10
+    assert set(statuses(run).values()) == {'passed'}
+    assert {e['id'] for e in report['exercises']} == {'ex1', 'ex2'}
+
+
+@pytest.mark.runs('default')
+def test_default_grades_the_student_stubs_exit_1(grader):
+    run = grader['default']
+    assert run.returncode == 1, run.describe()
+    assert statuses(run) == {'core.add': 'passed', 'ex1.by_hand': 'not_attempted'}
+    assert (run.report['score'], run.report['max_score']) == (2, 4)
+    assert run.report['implementation'] == str(ROOT / 'exercises')
+
+
+@pytest.mark.runs('syntax_error')
+def test_syntax_error_is_a_check_error_with_file_and_line(grader):
+    run = grader['syntax_error']
+    assert run.returncode == 1, run.describe()
+    assert statuses(run) == {'core.add': 'error', 'ex1.by_hand': 'error'}
+    ops = run.tmp / 'broken' / 'ops.py'
+    for check in run.checks().values():
+        assert check['message'].startswith(f'SyntaxError in {ops}, line 3')
+        assert check['score'] == 0
+    assert run.report['score'] == 0
+    assert run.report['notes'] == [f'the implementation could not be imported: '
+                                   f'{run.checks()["core.add"]["message"]}']
+    assert 'Traceback' not in run.stderr
+
+
+@pytest.mark.runs('import_raises')
+def test_import_that_raises_is_a_check_error(grader):
+    run = grader['import_raises']
+    assert run.returncode == 1, run.describe()
+    assert statuses(run) == {'core.add': 'error', 'ex1.by_hand': 'error'}
+    package = run.tmp / 'raises'
+    for check in run.checks().values():
+        assert check['message'].startswith(
+            f'importing {package} raised ValueError: HOSTILE import failure')
+        assert f'{package / "__init__.py"}", line 4' in check['message']
+    assert run.report['score'] == 0
+    assert 'Traceback' not in run.stderr
+
+
+@pytest.mark.runs('unknown_check')
+def test_usage_error_exit_code_of_the_script(grader):
+    run = grader['unknown_check']
+    assert run.returncode == 2, run.describe()
+    assert 'grader: --check core.nonesuch: no such check' in run.stderr
+    assert 'Traceback' not in run.stderr
+    assert not run.report_path.exists()
+
+
+# --- usage errors, in process (each is rejected before any student code runs) ---------------------
+
+
+def _write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text)
+    return str(path)
+
+
+USAGE_ERRORS = {
+    'missing impl path': (lambda t: ['--impl', 'missing/path'], '--impl missing/path: not a'),
+    'missing impl file': (lambda t: ['--impl', 'missing.py'], 'there is no such file'),
+    'folder without __init__': (lambda t: ['--impl', str(t)], 'the folder has no __init__.py'),
+    'unknown check': (lambda t: ['--check', 'core.nonesuch'], 'no such check'),
+    'check outside exercise': (lambda t: ['--exercise', 'ex1', '--check', 'core.add'],
+                               'nothing to run'),
+    'missing config': (lambda t: ['--config', str(t / 'nope.toml')], 'there is no such file'),
+    'invalid toml': (lambda t: ['--config', _write(t, 'bad.toml', '[limits\nx = ')],
+                     'is not valid TOML'),
+    'replay without check': (lambda t: ['--replay', '{}'], '--replay runs one example'),
+    'unreadable replay': (lambda t: ['--check', 'core.add', '--replay', '@' + str(t / 'no')],
+                          '--replay: cannot read a JSON case'),
+}
+
+
+@pytest.mark.parametrize('case', USAGE_ERRORS)
+def test_usage_errors_exit_2(case, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(ROOT)
+    argv, expected = USAGE_ERRORS[case]
+    output = tmp_path / 'report.json'
+    assert cli.main(argv(tmp_path) + ['--format', 'json', '--output', str(output)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith('grader: ') and expected in err, err
+    assert 'usage: python grader.py' in err and 'Traceback' not in err
+    assert not output.exists()
+
+
+@pytest.mark.parametrize('argv', [['--exercise', 'ex9'], ['--format', 'pdf'], ['--seed', 'x']])
+def test_argparse_errors_exit_2(argv, capsys):
+    with pytest.raises(SystemExit) as stop:
+        cli.main(argv)
+    assert stop.value.code == 2
+    assert 'invalid' in capsys.readouterr().err
+
+
+def test_list_prints_every_check_with_its_points(monkeypatch, capsys):
+    monkeypatch.chdir(ROOT)
+    assert cli.main(['--list']) == 0
+    lines = capsys.readouterr().out.splitlines()
+    checks = all_checks()
+    assert len(lines) == len(checks) + 1
+    for check, line in zip(checks, lines):
+        fields = line.split()
+        assert fields[0] == check.id and float(fields[1]) == check.points, line
+    assert lines[-1].split() == ['total', f'{sum(c.points for c in checks):g}']
+
+
+# --- the grader itself failing: exit 3 -------------------------------------------------------------
+
+
+def test_grader_failure_before_any_result_exits_3_without_a_report(tmp_path, monkeypatch,
+                                                                   capsys):
+    monkeypatch.chdir(ROOT)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError('INJECTED grader bug')
+
+    monkeypatch.setattr(cli, 'run_and_report', broken)
+    output = tmp_path / 'report.json'
+    assert cli.main(['--impl', 'reference', '--check', 'core.add', '--format', 'json',
+                     '--output', str(output)]) == 3
+    err = capsys.readouterr().err
+    assert 'the grader itself failed; this is a bug in the grader' in err
+    assert 'RuntimeError: INJECTED grader bug' in err
+    assert not output.exists()
+
+
+def test_renderer_failure_exits_3_and_still_writes_a_report(tmp_path, monkeypatch, capsys):
+    """The results exist when a renderer fails: cli's docstring promises the report is still
+    written (exit 3 all the same), so the run's results are not lost."""
+    monkeypatch.chdir(ROOT)
+
+    def broken(report):
+        raise RuntimeError('INJECTED renderer bug')
+
+    monkeypatch.setattr(gradescope, 'render', broken)
+    output = tmp_path / 'results.json'
+    assert cli.main(['--impl', 'reference', '--check', 'core.sigmoid_extremes', '--format',
+                     'gradescope', '--output', str(output)]) == 3
+    err = capsys.readouterr().err
+    assert 'the grader itself failed; this is a bug in the grader' in err
+    assert 'RuntimeError: INJECTED renderer bug' in err
+    assert output.is_file(), 'no report written although every result was in'
+    assert 'core.sigmoid_extremes' in output.read_text()
