@@ -38,8 +38,15 @@ def explain(case, indent=''):
         return '\n'.join(indent + line for line in lines)
     if isinstance(case, dict):
         return '\n'.join(f'{indent}{key}:\n{explain(value, indent + "    ")}'
-                         if isinstance(value, (Graph, dict)) else f'{indent}{key}: {value!r}'
+                         if _structured(value) else f'{indent}{key}: {value!r}'
                          for key, value in case.items())
-    if isinstance(case, (list, tuple)) and any(isinstance(item, (Graph, dict)) for item in case):
-        return '\n'.join(explain(item, indent) for item in case)
+    if _structured(case):
+        return '\n'.join(f'{indent}[{i}]\n{explain(item, indent + "    ")}'
+                         for i, item in enumerate(case))
     return f'{indent}{case!r}'
+
+
+def _structured(value):
+    """Graphs, dicts, and lists holding them are shown as blocks; anything else as one repr."""
+    return isinstance(value, (Graph, dict)) or (
+        isinstance(value, (list, tuple)) and any(_structured(item) for item in value))

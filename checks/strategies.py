@@ -5,6 +5,8 @@ are references clipped to earlier nodes, so shrinking deletes nodes and lowers r
 smallest failing graph is left. Values avoid the blind spots: no zeros (they hide dropped or swapped
 terms), magnitudes from tiny to large, and ReLU kinks are the checks' business (see oracle.kink_free).
 """
+from functools import lru_cache
+
 from hypothesis import strategies as st
 
 from .graphs import Graph, Node, OPERATION_KINDS, UNARY_KINDS
@@ -13,6 +15,7 @@ ALL_OPERATIONS = frozenset(OPERATION_KINDS)
 LEARNING_RATES = (0.5, 0.25, 0.75, 0.125)  # large: an update made too early shows up
 
 
+@lru_cache(maxsize=None)
 def magnitudes():
     """Positive floats: mostly moderate, sometimes tiny or large."""
     return st.one_of(
@@ -33,18 +36,22 @@ def nonzero_values():
     return _NONZERO
 
 
+@lru_cache(maxsize=None)
 def learning_rates():
     return st.sampled_from(LEARNING_RATES)
 
 
+@lru_cache(maxsize=None)
 def parameters():
     return st.builds(lambda v, lr: ('param', v, lr), nonzero_values(), learning_rates())
 
 
+@lru_cache(maxsize=None)
 def inputs():
     return st.builds(lambda v: ('input', v), nonzero_values())
 
 
+@lru_cache(maxsize=None)
 def leaves():
     return st.one_of(parameters(), inputs())
 
@@ -83,9 +90,17 @@ def _flatten(tree):
 
 def trees(operations=ALL_OPERATIONS, max_leaves=6, max_arity=4, leaf=None):
     """Trees whose root is an operation; every node has one parent."""
+    return _trees(frozenset(operations), max_leaves, max_arity, leaf)
+
+
+@lru_cache(maxsize=None)  # built once: composites call this on every draw, and building is slow
+def _trees(operations, max_leaves, max_arity, leaf):
     leaf = leaf if leaf is not None else leaves()
-    subtrees = st.recursive(leaf, lambda children: _operation(children, operations, max_arity),
-                            max_leaves=max_leaves)
+
+    def extend(children):
+        return _operation(children, operations, max_arity)
+
+    subtrees = st.recursive(leaf, extend, max_leaves=max_leaves)
     return _operation(subtrees, operations, max_arity).map(_flatten)
 
 
@@ -158,6 +173,11 @@ def ladders(draw, operations=ALL_OPERATIONS):
 
 def dags(operations=ALL_OPERATIONS):
     """Graphs where nodes are shared: random programs and the classic shapes."""
+    return _dags(frozenset(operations))
+
+
+@lru_cache(maxsize=None)
+def _dags(operations):
     shapes = [programs(operations), diamonds(operations), squares(operations)]
     if {'add', 'mul'} <= set(operations):
         shapes.append(ladders(operations))

@@ -41,12 +41,6 @@ def test_every_exercise_has_its_checks_and_points():
     assert points == {'ex1': 4, 'ex2': 6, 'ex4': 6}
 
 
-@pytest.mark.parametrize('seed', range(20))
-def test_reference_passes_every_check(seed):
-    results = statuses(reference, seed=seed)
-    failed = {i: (r.status, r.message, r.case_text) for i, r in results.items()
-              if r.status != 'passed'}
-    assert not failed
 
 
 def test_the_stubs_are_not_attempted():

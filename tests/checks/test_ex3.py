@@ -28,10 +28,6 @@ def test_points_add_up():
     assert sum(c.points for c in EX3) == 8
 
 
-@pytest.mark.parametrize('seed', range(20))
-def test_reference_passes(seed):
-    results = [run(c, adapter(reference), seed=seed) for c in EX3]
-    assert [(r.check_id, r.status, r.message) for r in results if r.status != 'passed'] == []
 
 
 def test_stubs_are_not_attempted():

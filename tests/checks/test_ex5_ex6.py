@@ -20,12 +20,6 @@ def test_points():
     assert sum(c.points for c in CHECKS if c.exercise == 'ex6') == 6
 
 
-@pytest.mark.parametrize('seed', range(20))
-def test_reference_passes(seed):
-    adapter = ArticleAdapter(reference)
-    failures = [(r.check_id, r.status, r.message, r.case_text) for r in
-                (run(c, adapter, seed=seed) for c in CHECKS) if r.status != 'passed']
-    assert not failures
 
 
 def test_exercises_not_attempted():
