@@ -66,6 +66,9 @@ def _failure(check):
     if check.case_text:
         lines.append('smallest failing case:')
         lines += ['    ' + line for line in check.case_text.splitlines()]
+    if check.python:
+        lines.append('rebuild it yourself:')
+        lines += ['    ' + line for line in check.python.splitlines()]
     if check.traceback:
         lines.append('your code raised:')
         lines += ['    ' + line for line in check.traceback.splitlines()]
