@@ -30,6 +30,9 @@ RUNS = {
     'syntax_error': Run(syntax_error_package, ('--check', 'core.add', '--check', 'ex1.by_hand')),
     'import_raises': Run(raising_package, ('--check', 'core.add', '--check', 'ex1.by_hand')),
     'unknown_check': Run('reference', ('--check', 'core.nonesuch')),
+    # macOS and Windows start children with spawn, not fork: the same grade must come out.
+    'spawn': Run('reference', ('--check', 'core.add', '--check', 'ex7.repeated_child'),
+                 env={'GRADER_START_METHOD': 'spawn'}),
 }
 
 
@@ -188,3 +191,10 @@ def test_renderer_failure_exits_3_and_still_writes_a_report(tmp_path, monkeypatc
     assert 'RuntimeError: INJECTED renderer bug' in err
     assert output.is_file(), 'no report written although every result was in'
     assert 'core.sigmoid_extremes' in output.read_text()
+
+
+@pytest.mark.runs('spawn')
+def test_children_started_with_spawn_grade_the_same(grader):
+    run = grader['spawn']
+    assert run.returncode == 0, run.describe()
+    assert statuses(run) == {'core.add': 'passed', 'ex7.repeated_child': 'passed'}
