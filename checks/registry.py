@@ -1,5 +1,5 @@
 """The list of checks: each belongs to one exercise and carries its points, description and hint."""
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 EXERCISES = ('core', 'ex1', 'ex2', 'ex3', 'ex4', 'ex5', 'ex6', 'ex7')
 EXERCISE_TITLES = {

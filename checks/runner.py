@@ -11,7 +11,7 @@ import signal
 import threading
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from hypothesis import given, seed as hypothesis_seed
 from hypothesis.errors import FlakyFailure, Unsatisfiable

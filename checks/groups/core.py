@@ -10,7 +10,7 @@ from ..compare import (check_gradient, check_value, fd_tolerance, finite_differe
 from ..failures import Mismatch
 from ..graphs import Graph, Node
 from ..registry import check
-from ..strategies import learning_rates, nonzero_values, parameters, trees
+from ..strategies import learning_rates, nonzero_values, trees
 from ..values import as_float, as_float_list
 
 # --- single-operation probes: they run first, and name the culprit when a composite check fails ---
