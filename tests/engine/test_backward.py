@@ -10,51 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reference import Add, Input, Multiply, NeuralNetNode, Parameter, ReLU, Sigmoid
+from engine_helpers import close, evaluate, numeric_partial, sig
 
 SETTINGS = settings(derandomize=True, database=None, deadline=None, max_examples=100)
-H, ATOL, RTOL = 1e-6, 1e-6, 1e-5
-
-
-def sig(x):
-    return 1 / (1 + math.exp(-x))
-
-
-def evaluate(node, memo=None):
-    """A plain evaluation written for the tests, independent of the reference's forward()."""
-    memo = {} if memo is None else memo
-    if id(node) in memo:
-        return memo[id(node)]
-    if isinstance(node, (Input, Parameter)):
-        value = node.value
-    else:
-        xs = [evaluate(child, memo) for child in node.children]
-        if isinstance(node, Add):
-            value = sum(xs)
-        elif isinstance(node, Multiply):
-            value = math.prod(xs)
-        elif isinstance(node, ReLU):
-            value = max(0.0, xs[0])
-        elif isinstance(node, Sigmoid):
-            value = sig(xs[0])
-        else:
-            raise TypeError(node)
-    memo[id(node)] = value
-    return value
-
-
-def numeric_partial(root, leaf, h=H):
-    old = leaf.value
-    leaf.value = old + h
-    up = evaluate(root)
-    leaf.value = old - h
-    down = evaluate(root)
-    leaf.value = old
-    return (up - down) / (2 * h)
-
-
-def close(analytic, numeric):
-    return abs(analytic - numeric) <= ATOL + RTOL * abs(numeric)
-
 
 def sgd(old, lr, d, partial):
     return old - lr * d * partial

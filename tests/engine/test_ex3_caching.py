@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reference import Add, Input, Multiply, Parameter, ReLU, Sigmoid, mse_loss_grad
+from engine_helpers import all_nodes, cheap_repr, evaluate
 
 SETTINGS = settings(derandomize=True, database=None, deadline=None, max_examples=50)
 OPERATIONS = (Add, Multiply, ReLU, Sigmoid)
@@ -47,53 +48,12 @@ def counting_ops():
         yield calls
 
 
-@pytest.fixture
-def cheap_repr(monkeypatch):
-    """Short reprs for operations while a ladder test runs and its failure is reported: the
-    reference's repr writes out the whole graph below a node, which is exponential on a ladder."""
-    for cls in (Add, Multiply, ReLU, Sigmoid):
-        monkeypatch.setattr(cls, '__repr__',
-                            lambda self: f'<{type(self).__name__} at {id(self):#x}>')
-
 
 @pytest.fixture
 def op_calls():
     with counting_ops() as calls:
         yield calls
 
-
-def evaluate(node, memo=None):
-    """A plain recursive evaluation (memoised by identity), independent of forward()."""
-    memo = {} if memo is None else memo
-    if id(node) not in memo:
-        if isinstance(node, (Input, Parameter)):
-            value = node.value
-        else:
-            xs = [evaluate(child, memo) for child in node.children]
-            if isinstance(node, Add):
-                value = sum(xs)
-            elif isinstance(node, Multiply):
-                value = math.prod(xs)
-            elif isinstance(node, ReLU):
-                value = max(0.0, xs[0])
-            elif isinstance(node, Sigmoid):
-                value = 1 / (1 + math.exp(-xs[0]))
-            else:
-                raise TypeError(node)
-        memo[id(node)] = value
-    return memo[id(node)]
-
-
-def all_nodes(root):
-    seen, stack, out = set(), [root], []
-    while stack:
-        node = stack.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        out.append(node)
-        stack.extend(node.children)
-    return out
 
 
 def operations(root):

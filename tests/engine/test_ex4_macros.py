@@ -6,61 +6,10 @@ import random
 import pytest
 
 from reference import Add, Input, Linear, Macro, Multiply, Operation, Parameter, ReLU, Sigmoid
-
-H, ATOL, RTOL = 1e-6, 1e-6, 1e-5
+from engine_helpers import all_nodes, close, evaluate, numeric_partial, parameters
 
 
 # ---------------------------------------------------------------- helpers
-
-def all_nodes(root):
-    seen, stack, out = set(), [root], []
-    while stack:
-        node = stack.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        out.append(node)
-        stack.extend(node.children)
-    return out
-
-
-def parameters(root):
-    return [n for n in all_nodes(root) if isinstance(n, Parameter)]
-
-
-def evaluate(node, memo=None):
-    memo = {} if memo is None else memo
-    if id(node) not in memo:
-        if isinstance(node, (Input, Parameter)):
-            value = node.value
-        else:
-            xs = [evaluate(child, memo) for child in node.children]
-            if type(node) is Add:
-                value = sum(xs)
-            elif type(node) is Multiply:
-                value = math.prod(xs)
-            elif type(node) is ReLU:
-                value = max(0.0, xs[0])
-            elif type(node) is Sigmoid:
-                value = 1 / (1 + math.exp(-xs[0]))
-            else:
-                raise TypeError(f'unexpected node {node!r}')
-        memo[id(node)] = value
-    return memo[id(node)]
-
-
-def numeric_partial(root, leaf, h=H):
-    old = leaf.value
-    leaf.value = old + h
-    up = evaluate(root)
-    leaf.value = old - h
-    down = evaluate(root)
-    leaf.value = old
-    return (up - down) / (2 * h)
-
-
-def close(analytic, numeric):
-    return abs(analytic - numeric) <= ATOL + RTOL * abs(numeric)
 
 
 def assert_backward_matches_finite_differences(root, d=0.7):

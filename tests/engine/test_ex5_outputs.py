@@ -7,43 +7,9 @@ from hypothesis import strategies as st
 
 from reference import (Add, Input, Multiply, Operation, Output, Parameter, Sigmoid, SoftMax,
                        cce_loss, cce_loss_grad)
+from engine_helpers import H, close, evaluate, softmax
 
 SETTINGS = settings(derandomize=True, database=None, deadline=None, max_examples=100)
-H, ATOL, RTOL = 1e-6, 1e-6, 1e-5
-
-
-def close(analytic, numeric):
-    return abs(analytic - numeric) <= ATOL + RTOL * abs(numeric)
-
-
-def softmax(zs):
-    """The test's own softmax (shifted by the max)."""
-    top = max(zs)
-    exps = [math.exp(z - top) for z in zs]
-    return [e / sum(exps) for e in exps]
-
-
-def evaluate(node, memo=None):
-    memo = {} if memo is None else memo
-    if id(node) not in memo:
-        if isinstance(node, (Input, Parameter)):
-            value = node.value
-        else:
-            xs = [evaluate(child, memo) for child in node.children]
-            if type(node) is Add:
-                value = sum(xs)
-            elif type(node) is Multiply:
-                value = math.prod(xs)
-            elif type(node) is Sigmoid:
-                value = 1 / (1 + math.exp(-xs[0]))
-            elif type(node) is SoftMax:
-                value = softmax(xs)
-            elif type(node) is Output:
-                value = list(xs)
-            else:
-                raise TypeError(node)
-        memo[id(node)] = value
-    return memo[id(node)]
 
 
 def numeric_partial(f, leaf, h=H):

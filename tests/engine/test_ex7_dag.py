@@ -7,63 +7,12 @@ import pytest
 
 from reference import (Add, Input, Multiply, NeuralNetNode, Parameter, ReLU, Sigmoid,
                        mse_loss, mse_loss_grad, train_model)
+from engine_helpers import all_nodes, cheap_repr, close, evaluate, numeric_partial, parameters
 
-H, ATOL, RTOL = 1e-6, 1e-6, 1e-5
 NODE_CLASSES = (Add, Multiply, ReLU, Sigmoid, Input, Parameter)
 OP_BUDGET = 200_000
 FORWARD_BUDGET = 1_000_000
 
-
-def close(analytic, numeric):
-    return abs(analytic - numeric) <= ATOL + RTOL * abs(numeric)
-
-
-def evaluate(node, memo=None):
-    """A plain evaluation, memoised by identity so that it is linear on a DAG."""
-    memo = {} if memo is None else memo
-    if id(node) not in memo:
-        if isinstance(node, (Input, Parameter)):
-            value = node.value
-        else:
-            xs = [evaluate(child, memo) for child in node.children]
-            if isinstance(node, Add):
-                value = sum(xs)
-            elif isinstance(node, Multiply):
-                value = math.prod(xs)
-            elif isinstance(node, ReLU):
-                value = max(0.0, xs[0])
-            elif isinstance(node, Sigmoid):
-                value = 1 / (1 + math.exp(-xs[0]))
-            else:
-                raise TypeError(node)
-        memo[id(node)] = value
-    return memo[id(node)]
-
-
-def all_nodes(root):
-    seen, stack, out = set(), [root], []
-    while stack:
-        node = stack.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        out.append(node)
-        stack.extend(node.children)
-    return out
-
-
-def parameters(root):
-    return [n for n in all_nodes(root) if isinstance(n, Parameter)]
-
-
-def numeric_partial(root, leaf, h=H):
-    old = leaf.value
-    leaf.value = old + h
-    up = evaluate(root)
-    leaf.value = old - h
-    down = evaluate(root)
-    leaf.value = old
-    return (up - down) / (2 * h)
 
 
 def assert_step_matches_finite_differences(root, d):
@@ -90,14 +39,6 @@ def grad_calls(monkeypatch):
         monkeypatch.setattr(cls, 'grad', grad)
     return calls
 
-
-@pytest.fixture
-def cheap_repr(monkeypatch):
-    """Short reprs for operations while a ladder test runs and its failure is reported: the
-    reference's repr writes out the whole graph below a node, which is exponential on a ladder."""
-    for cls in (Add, Multiply, ReLU, Sigmoid):
-        monkeypatch.setattr(cls, '__repr__',
-                            lambda self: f'<{type(self).__name__} at {id(self):#x}>')
 
 
 @pytest.fixture
