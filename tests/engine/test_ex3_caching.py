@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reference import Add, Input, Multiply, Parameter, ReLU, Sigmoid, mse_loss_grad
-from engine_helpers import all_nodes, cheap_repr, evaluate
+from engine_helpers import all_nodes, cheap_repr, evaluate  # noqa: F401 (cheap_repr is a fixture)
 
 SETTINGS = settings(derandomize=True, database=None, deadline=None, max_examples=50)
 OPERATIONS = (Add, Multiply, ReLU, Sigmoid)

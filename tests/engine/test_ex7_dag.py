@@ -7,7 +7,7 @@ import pytest
 
 from reference import (Add, Input, Multiply, NeuralNetNode, Parameter, ReLU, Sigmoid,
                        mse_loss, mse_loss_grad, train_model)
-from engine_helpers import all_nodes, cheap_repr, close, evaluate, numeric_partial, parameters
+from engine_helpers import all_nodes, cheap_repr, close, evaluate, numeric_partial, parameters  # noqa: F401 (cheap_repr is a fixture)
 
 NODE_CLASSES = (Add, Multiply, ReLU, Sigmoid, Input, Parameter)
 OP_BUDGET = 200_000
