@@ -23,9 +23,9 @@ class Bug:
 
 
 def all_bugs():
-    from . import bugs_core, bugs_ex1_ex2_ex4, bugs_ex3, bugs_ex5_ex6, bugs_ex7
+    from . import bugs_core, bugs_ex1_ex2_ex4, bugs_ex3, bugs_ex5_ex6, bugs_ex7, bugs_extra
     found = []
-    for module in (bugs_core, bugs_ex1_ex2_ex4, bugs_ex3, bugs_ex5_ex6, bugs_ex7):
+    for module in (bugs_core, bugs_ex1_ex2_ex4, bugs_ex3, bugs_ex5_ex6, bugs_ex7, bugs_extra):
         found.extend(module.BUGS)
     names = [bug.name for bug in found]
     assert len(names) == len(set(names)), 'bug names must be unique'

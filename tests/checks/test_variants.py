@@ -1,0 +1,106 @@
+"""Correct implementations that differ from the reference (tests/corpus/variants) pass every check.
+
+A check that fails one of them is wrong (a false positive), not the variant. The quick test runs
+every check at the default seed and profile, and the checks where the variant differs from the
+reference (its `focus`) under three more seeds, spread over the machine's cores (two are enough
+for about a minute). The slow test is the false-positive measurement: every variant and the
+reference, every check, 50 seeds of the thorough profile; it takes hours of CPU, so CI runs it on
+its own (docs/quality.md).
+"""
+import ast
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pytest
+
+import reference
+from checks import EXERCISES, all_checks
+from checks.profiles import DEFAULT_SEED
+from corpus.variants import HERE, all_variants, failures, load
+
+VARIANTS = all_variants()
+EXTRA_SEEDS = (1, 2, 3)
+FALSE_POSITIVE_SEEDS = range(50)
+REFERENCE_FOLDER = Path(reference.__path__[0])
+
+
+# --- the corpus itself --------------------------------------------------------------------------
+
+
+def test_at_least_ten_variants_each_listed_once():
+    assert len(VARIANTS) >= 10
+    on_disk = {p.name for p in HERE.iterdir() if (p / '__init__.py').is_file()}
+    assert on_disk == {v.name for v in VARIANTS}
+
+
+@pytest.mark.parametrize('variant', VARIANTS, ids=[v.name for v in VARIANTS])
+def test_variant_is_a_package_that_says_what_differs(variant):
+    doc = ast.get_docstring(ast.parse((variant.folder / '__init__.py').read_text()))
+    assert doc and doc.startswith('Correct variant: ') and len(doc) > 80, variant.name
+    ids = {c.id for c in all_checks()}
+    assert variant.focus and all(f in EXERCISES or f in ids for f in variant.focus), variant.focus
+    module = load(variant)
+    assert module.__name__ == f'correct_{variant.name}'
+    assert module.Add.__module__.startswith(f'correct_{variant.name}.')
+    assert module.Add is not reference.Add
+    differs = [p.name for p in variant.folder.glob('*.py') if p.name != '__init__.py' and (
+        not (REFERENCE_FOLDER / p.name).is_file()
+        or p.read_text() != (REFERENCE_FOLDER / p.name).read_text())]
+    assert differs, f'{variant.name} is a copy of the reference'
+
+
+# --- every variant passes ---------------------------------------------------------------------
+
+
+def _run(task):
+    return task, failures(*task)
+
+
+def _selected(session):
+    """The variants whose test_variant_passes_every_check is part of this session."""
+    return [item.callspec.params['variant'] for item in session.items
+            if getattr(item, 'originalname', None) == 'test_variant_passes_every_check']
+
+
+@pytest.fixture(scope='module')
+def verdicts(request):
+    """{variant name: failures}: every check at the default seed, the focus at EXTRA_SEEDS, run
+    for every selected variant at once, in worker processes when the platform can fork."""
+    tasks = []
+    for variant in _selected(request.session):
+        tasks.append((variant.name, DEFAULT_SEED, 'quick', False))
+        tasks += [(variant.name, seed, 'quick', True) for seed in EXTRA_SEEDS]
+    tasks.sort(key=lambda task: task[3])  # the long runs (every check) first
+    jobs = min(len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity')
+               else os.cpu_count() or 1, len(tasks))
+    if jobs > 1 and 'fork' in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context('fork')
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            done = list(pool.map(_run, tasks))
+    else:
+        done = [_run(task) for task in tasks]
+    found = {}
+    for (name, *_), lines in done:
+        found.setdefault(name, []).extend(lines)
+    return found
+
+
+@pytest.mark.parametrize('variant', VARIANTS, ids=[v.name for v in VARIANTS])
+def test_variant_passes_every_check(variant, verdicts):
+    found = verdicts[variant.name]
+    assert not found, f'{variant.name} ({variant.summary}) is correct, yet:\n' + '\n'.join(found)
+
+
+# --- the false-positive measurement (slow) ----------------------------------------------------
+
+IMPLEMENTATIONS = ['reference'] + [v.name for v in VARIANTS]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize('seed', FALSE_POSITIVE_SEEDS)
+@pytest.mark.parametrize('name', IMPLEMENTATIONS)
+def test_no_false_positive_under_50_thorough_seeds(name, seed):
+    found = failures(name, seed, profile='thorough')
+    assert not found, f'{name} is correct, yet:\n' + '\n'.join(found)

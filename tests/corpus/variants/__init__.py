@@ -1,0 +1,125 @@
+"""Correct implementations that differ from the reference in legitimate ways: each must score full
+marks, so a check that fails one of them is wrong (a false positive), not the implementation.
+
+Each variant is a complete package in a folder of its own here, its __init__.py docstring saying
+what differs. They are never imported as `corpus.variants.<name>`: `load()` imports each folder
+under a unique top-level name (`correct_<name>`), as the grader imports a submission.
+
+`focus` names the exercises or check ids where a variant's code differs from the reference: the
+quick test runs every check at the default seed, and the focus under a few more seeds.
+"""
+import ast
+import contextlib
+import importlib.util
+import io
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str      # its folder here
+    focus: tuple   # exercises ('ex3') or check ids ('core.relu') where it differs
+
+    @property
+    def folder(self):
+        return HERE / self.name
+
+    @property
+    def summary(self):
+        """The first line of the package's docstring (read without importing it)."""
+        text = ast.get_docstring(ast.parse((self.folder / '__init__.py').read_text()))
+        return text.splitlines()[0].removeprefix('Correct variant: ')
+
+    def covers(self, check):
+        return check.exercise in self.focus or check.id in self.focus
+
+
+GRADIENT_CHECKS = ('core.gradients', 'core.finite_differences', 'core.training')
+
+VARIANTS = (
+    Variant('dirty_flags', ('ex3',)),
+    Variant('version_stamps', ('ex3',)),
+    Variant('compare_children', ('ex3',)),
+    Variant('recursive_backward', ('ex7',) + GRADIENT_CHECKS),
+    Variant('relu_one_at_zero', ('core.relu', 'ex7.gradients') + GRADIENT_CHECKS),
+    Variant('sigmoid_tanh', ('core.sigmoid', 'core.sigmoid_extremes', 'core.forward')
+            + GRADIENT_CHECKS),
+    Variant('funcify_minimal', ('ex6',)),
+    Variant('chatty', ('core.training', 'ex3.values_stay_right', 'ex5.output_backward')),
+    Variant('helpers', ('core', 'ex3', 'ex7')),
+    Variant('dataclass_student', ('core', 'ex2', 'ex3', 'ex4', 'ex5', 'ex6', 'ex7')),
+    Variant('numpy_softmax', ('ex5',)),
+    Variant('arithmetic', ('core', 'ex2.wrong_count', 'ex4', 'ex6.unnamed_inputs')),
+)
+
+
+def all_variants():
+    names = [v.name for v in VARIANTS]
+    assert len(names) == len(set(names)), 'variant names must be unique'
+    return list(VARIANTS)
+
+
+def load(variant):
+    """Import the variant's folder as the package `correct_<name>` (once) and return it.
+
+    What it prints at import (see `chatty`) is swallowed: the grader captures it too.
+    """
+    name = f'correct_{variant.name}'
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(
+        name, variant.folder / '__init__.py', submodule_search_locations=[str(variant.folder)])
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            spec.loader.exec_module(module)
+    except BaseException:
+        for key in [k for k in sys.modules if k == name or k.startswith(name + '.')]:
+            del sys.modules[key]
+        raise
+    return module
+
+
+def adapter(variant):
+    from checks.adapters import ArticleAdapter
+    return ArticleAdapter(load(variant), name=variant.name, source_paths=[str(variant.folder)])
+
+
+def by_name(name):
+    return next(v for v in VARIANTS if v.name == name)
+
+
+class _Discard(io.TextIOBase):
+    def write(self, text):  # the chatty variant prints ~100,000 lines per run of the checks
+        return len(text)
+
+
+def failures(name, seed, profile='quick', focus_only=False):
+    """Run the checks on variant `name` (or 'reference'); each that does not pass, as text.
+
+    focus_only: only the checks the variant covers. A plain function of plain arguments, so that
+    a process pool can run it.
+    """
+    from checks import all_checks, run
+    if name == 'reference':
+        import reference
+        from checks.adapters import ArticleAdapter
+        impl, checks = ArticleAdapter(reference, source_paths=reference.__path__), all_checks()
+    else:
+        variant = by_name(name)
+        impl = adapter(variant)
+        checks = [c for c in all_checks() if variant.covers(c) or not focus_only]
+    found = []
+    for check in checks:
+        with contextlib.redirect_stdout(_Discard()):
+            result = run(check, impl, seed=seed, profile=profile)
+        if result.status != 'passed':
+            found.append(f'{result.check_id} at seed {seed} ({profile}): {result.status}: '
+                         f'{result.message}\n    expected {result.expected!r}, actual '
+                         f'{result.actual!r}\n{result.case_text}\n{result.traceback}')
+    return found
