@@ -3,6 +3,10 @@
 A network is a graph of nodes. Leaves (Input, Parameter) hold numbers; an Operation combines the
 values of its children. Any node may have several parents (exercise 7), so "tree" below means
 "the graph reachable from a root".
+
+compile() (exercise 2) takes its idea to the end: besides the Inputs, it keeps the whole graph as a
+flat list in topological order (a Tape), so that forward() and backward() on the compiled root walk
+that list instead of searching the graph on every call.
 """
 import random
 
@@ -44,7 +48,9 @@ class NeuralNetNode:
         derivative_from_parent is d(loss)/d(this node). Every partial derivative is computed
         before any Parameter changes, so a Parameter used in several places sees one update.
         """
-        backpropagate([(self, derivative_from_parent)])
+        backpropagate([(self, derivative_from_parent)], self._tape)
+
+    _tape = None  # compile() gives the root it returns a Tape of the graph below it
 
     def on_backward(self, derivative_from_parent):
         """Hook for subclasses: called once per backward(), with d(loss)/d(this node)."""
@@ -67,14 +73,15 @@ class Leaf(NeuralNetNode):
 
     @value.setter
     def value(self, new_value):
+        global _changes
         self._value = float(new_value)
-        _note_change()
+        _changes += 1  # as _note_change() does, without the call: this runs on every update
 
     def op(self, x):
         return self.value
 
     def forward(self):
-        return self.value
+        return self._value
 
     def grad(self):
         return []  # a leaf has no children
@@ -110,7 +117,8 @@ class Parameter(Leaf):
         self.learning_rate = learning_rate
 
     def on_backward(self, derivative_from_parent):
-        self.value -= self.learning_rate * derivative_from_parent
+        # value -= ..., read from the field (no getter call), written through the setter (exercise 3)
+        self.value = self._value - self.learning_rate * derivative_from_parent
 
     def funcify(self):
         text = repr(self.value)  # repr reads back to the same float
@@ -134,12 +142,23 @@ class Operation(NeuralNetNode):
     def forward(self):
         if self._checked_at == _changes:
             return self._value  # nothing anywhere has changed since we last looked
-        inputs = [child.forward() for child in self.children]
+        if self._tape is None:
+            self._update([child.forward() for child in self.children])
+        else:  # compiled: every Operation below, children first, without recursion
+            for node in self._tape.operations:
+                inputs = [child._value for child in node.children]
+                if inputs != node._inputs:  # _update(), inlined: this runs on every step
+                    node._value = node.op(inputs)
+                    node._inputs = inputs
+                node._checked_at = _changes
+        return self._value
+
+    def _update(self, inputs):
+        """Exercise 3: call op() only if the children's values differ from those it last saw."""
         if inputs != self._inputs:  # only then is op() needed
             self._value = self.op(inputs)
             self._inputs = inputs
         self._checked_at = _changes
-        return self._value
 
     def find_input_nodes(self):
         """Every Input below this node, depth-first, left to right, each once."""
@@ -158,13 +177,15 @@ class Operation(NeuralNetNode):
     def compile(self):
         """Prepare the network once, before training; returns the root to use from now on.
 
-        Expands every Macro (exercise 4), caches the Input nodes for predict() (exercise 2)
-        and names the unnamed Inputs x0, x1, ... for funcify() (exercise 6).
+        Expands every Macro (exercise 4), caches the Input nodes for predict() and the graph as a
+        Tape for forward() and backward() (exercise 2), and names the unnamed Inputs x0, x1, ...
+        for funcify() (exercise 6).
         """
         from .macros import expand_macros  # macros.py builds on this module
 
         root = expand_macros(self)
         root._input_nodes = root.find_input_nodes()
+        root._tape = Tape([root])
         _name_inputs(root._input_nodes)
         _note_change()  # children lists may have changed: no cached value can be trusted
         return root
@@ -208,21 +229,46 @@ def topological_order(roots):
     return finished[::-1]
 
 
-def backpropagate(seeds):
+class Tape:
+    """The graph below some roots as a flat list: every node once, children before parents.
+
+    compile() keeps one on the root (exercise 2, taken to its conclusion); backward() on a node
+    that has none builds one for the call.
+    """
+
+    def __init__(self, roots):
+        self.nodes = topological_order(roots)[::-1]
+        self.position = {node: i for i, node in enumerate(self.nodes)}
+        self.operations = [node for node in self.nodes if isinstance(node, Operation)]
+        # (position, node, positions of its children) for every Operation, children first
+        self.steps = [(self.position[node], node, [self.position[c] for c in node.children])
+                      for node in self.operations]
+        # the nodes whose on_backward() does something: the Parameters, unless a class overrides it
+        self.hooked = [(i, node) for i, node in enumerate(self.nodes)
+                       if type(node).on_backward is not _DOES_NOTHING]
+
+
+_DOES_NOTHING = NeuralNetNode.on_backward
+
+
+def backpropagate(seeds, tape=None):
     """Reverse accumulation over a graph (exercise 7), then one SGD update of every node.
 
-    seeds: (node, d(loss)/d(node)) pairs. First pass, parents before children: each node's
-    grad() is called once and its derivative is added into each child's total, so a node with
-    several parents receives the sum over them. Second pass: every total is known, so the updates
-    cannot disturb a partial derivative that is still to be computed.
+    seeds: (node, d(loss)/d(node)) pairs; tape: the Tape of the graph below them, if compile()
+    made one. First pass, parents before children: each node's grad() is called once and its
+    derivative is added into each child's total, so a node with several parents receives the sum
+    over them. Second pass: every total is known, so the updates cannot disturb a partial
+    derivative that is still to be computed.
     """
     seeds = list(seeds)
-    total = {}
+    if tape is None:
+        tape = Tape([node for node, _ in seeds])
+    total = [0.0] * len(tape.nodes)  # d(loss)/d(node), indexed like tape.nodes
     for node, derivative in seeds:
-        total[node] = total.get(node, 0.0) + derivative
-    order = topological_order([node for node, _ in seeds])
-    for node in order:
-        for child, local in zip(node.children, node.grad()):
-            total[child] = total.get(child, 0.0) + total[node] * local
-    for node in order:
-        node.on_backward(total[node])
+        total[tape.position[node]] += derivative
+    for i, node, children in reversed(tape.steps):
+        derivative = total[i]
+        for j, local in zip(children, node.grad()):
+            total[j] += derivative * local
+    for i, node in tape.hooked:
+        node.on_backward(total[i])

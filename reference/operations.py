@@ -35,6 +35,9 @@ class Multiply(Operation):
 
     def grad(self):
         # d(x0 * x1 * ... )/d(xi) is the product of the others; never divide by xi, it may be 0.
+        if len(self.children) == 2:  # the common case, written out
+            a, b = self.children
+            return [b.forward(), a.forward()]
         values = [child.forward() for child in self.children]
         return [math.prod(values[:i] + values[i + 1:]) for i in range(len(values))]
 

@@ -61,8 +61,9 @@ LEGIT = [
         'no bookkeeping: evaluate the children (cached) and call op() only if their values changed',
         (('nodes.py', 'if self._checked_at == _changes:', 'if False:'),)),
     Bug('ex3_legit_backward_refreshes', 'ex3', None, 'backward() re-evaluates the tree at its end',
-        (('nodes.py', 'backpropagate([(self, derivative_from_parent)])',
-          'backpropagate([(self, derivative_from_parent)])\n        self.forward()'),)),
+        (('nodes.py', 'backpropagate([(self, derivative_from_parent)], self._tape)',
+          'backpropagate([(self, derivative_from_parent)], self._tape)\n'
+          '        self.forward()'),)),
 ]
 
 # The likeliest student solution on the dataclass stubs: compare the children's values.

@@ -5,8 +5,13 @@ BUGS = [
     Bug('multiply_grad_divides', 'core', 'core.multiply',
         'the partial of a product computed as product / x_i, which breaks when x_i is 0',
         (('operations.py',
-          "return [math.prod(values[:i] + values[i + 1:]) for i in range(len(values))]",
-          "product = math.prod(values)\n"
+          "        if len(self.children) == 2:  # the common case, written out\n"
+          "            a, b = self.children\n"
+          "            return [b.forward(), a.forward()]\n"
+          "        values = [child.forward() for child in self.children]\n"
+          "        return [math.prod(values[:i] + values[i + 1:]) for i in range(len(values))]",
+          "        values = [child.forward() for child in self.children]\n"
+          "        product = math.prod(values)\n"
           "        return [product / v if v != 0 else 0.0 for v in values]"),)),
     Bug('multiply_binary_only', 'core', 'core.multiply',
         'Multiply treated as binary: only the first two children are multiplied',
@@ -28,16 +33,15 @@ BUGS = [
           'return [0.0 if self.children[0].forward() > 0 else 1.0]'),)),
     Bug('chain_factor_dropped', 'core', 'core.gradients',
         "the parent's derivative is not multiplied in: each child gets only its local partial",
-        (('nodes.py', 'total[child] = total.get(child, 0.0) + total[node] * local',
-          'total[child] = total.get(child, 0.0) + local'),)),
+        (('nodes.py', 'total[j] += derivative * local', 'total[j] += local'),)),
     Bug('learning_rate_ignored', 'core', 'core.sgd_step',
         'Parameter update uses a fixed step of 0.01 instead of its learning rate',
-        (('nodes.py', 'self.value -= self.learning_rate * derivative_from_parent',
-          'self.value -= 0.01 * derivative_from_parent'),)),
+        (('nodes.py', 'self.value = self._value - self.learning_rate * derivative_from_parent',
+          'self.value = self._value - 0.01 * derivative_from_parent'),)),
     Bug('update_sign_flipped', 'core', 'core.sgd_step',
         'gradient ascent: the update adds learning_rate * derivative',
-        (('nodes.py', 'self.value -= self.learning_rate * derivative_from_parent',
-          'self.value += self.learning_rate * derivative_from_parent'),)),
+        (('nodes.py', 'self.value = self._value - self.learning_rate * derivative_from_parent',
+          'self.value = self._value + self.learning_rate * derivative_from_parent'),)),
     Bug('inputs_reversed', 'core', 'core.find_input_nodes',
         'find_input_nodes visits children right to left',
         (('nodes.py', 'stack.extend(reversed(node.children))\n        return found',

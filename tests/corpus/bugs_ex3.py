@@ -9,12 +9,23 @@ from . import Bug
 REFERENCE_FORWARD = '''    def forward(self):
         if self._checked_at == _changes:
             return self._value  # nothing anywhere has changed since we last looked
-        inputs = [child.forward() for child in self.children]
+        if self._tape is None:
+            self._update([child.forward() for child in self.children])
+        else:  # compiled: every Operation below, children first, without recursion
+            for node in self._tape.operations:
+                inputs = [child._value for child in node.children]
+                if inputs != node._inputs:  # _update(), inlined: this runs on every step
+                    node._value = node.op(inputs)
+                    node._inputs = inputs
+                node._checked_at = _changes
+        return self._value
+
+    def _update(self, inputs):
+        """Exercise 3: call op() only if the children's values differ from those it last saw."""
         if inputs != self._inputs:  # only then is op() needed
             self._value = self.op(inputs)
             self._inputs = inputs
         self._checked_at = _changes
-        return self._value
 '''
 
 # Every node knows its parents, so that a leaf can tell the Operations above it.
@@ -30,7 +41,10 @@ KNOW_PARENTS = (
      '        self._inputs = None'),
 )
 
-LEAF_SETTER = '        self._value = float(new_value)\n        _note_change()'
+LEAF_SETTER = ('        global _changes\n'
+               '        self._value = float(new_value)\n'
+               '        _changes += 1  # as _note_change() does, without the call: this runs on every '
+               'update')
 
 # A correct dirty-flag setter: every Operation above the leaf is marked.
 MARK_ALL_ANCESTORS = (
@@ -50,8 +64,8 @@ BUGS = [
     Bug('backward_bypasses_setter', 'ex3', 'ex3.predict_and_backward_invalidate',
         'Parameter.on_backward updates the private field, so the cache never hears of the '
         'training step: forward() after backward() returns the old prediction',
-        (('nodes.py', 'self.value -= self.learning_rate * derivative_from_parent',
-          'self._value -= self.learning_rate * derivative_from_parent'),)),
+        (('nodes.py', 'self.value = self._value - self.learning_rate * derivative_from_parent',
+          'self._value = self._value - self.learning_rate * derivative_from_parent'),)),
 
     Bug('only_inputs_invalidate', 'ex3', 'ex3.recompute_only_what_changed',
         'only Input assignments invalidate the caches ("Parameters only change in training"), '
@@ -101,14 +115,20 @@ BUGS = [
         'a global "something changed" flag: after any assignment every Operation calls op() '
         'again, not only those above the assigned leaf',
         (('nodes.py', 'if inputs != self._inputs:  # only then is op() needed',
-          'if True:  # something changed somewhere: recompute'),)),
+          'if True:  # something changed somewhere: recompute'),
+         ('nodes.py', 'if inputs != node._inputs:  # _update(), inlined: this runs on every step',
+          'if True:  # something changed somewhere: recompute'))),
 
     Bug('op_called_to_compare', 'ex3', 'ex3.recompute_only_what_changed',
         'op() is called once to see whether the value changed, then again to store it',
         (('nodes.py', 'if inputs != self._inputs:  # only then is op() needed\n'
                       '            self._value = self.op(inputs)',
           'if self.op(inputs) != self._value:  # did the value change?\n'
-          '            self._value = self.op(inputs)'),)),
+          '            self._value = self.op(inputs)'),
+         ('nodes.py', 'if inputs != node._inputs:  # _update(), inlined: this runs on every step\n'
+                      '                    node._value = node.op(inputs)',
+          'if node.op(inputs) != node._value:  # did the value change?\n'
+          '                    node._value = node.op(inputs)'))),
 
     Bug('eager_recompute_per_assignment', 'ex3', 'ex3.predict_and_backward_invalidate',
         'push instead of pull: every assignment immediately recomputes the Operations above the '
