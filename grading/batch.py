@@ -23,7 +23,9 @@ and a child forked from a multi-threaded parent inherits every file descriptor t
 hold at that moment, the private results pipes of the other submissions included. One student's
 code could then read another's results or write forged ones into them, and a child that crashes is
 noticed late (its pipe's write end stays open in an unrelated child). A process per submission
-costs about half a second of imports and shares nothing.
+costs about half a second of imports and shares nothing. Each of those processes grades its
+submission's exercises side by side with the CPUs left to it (CPUs // -j, at least one: with
+-j 1 on two CPUs, two exercises at once), so that -j 1 does not leave CPUs idle.
 
 Exit code 0 once the batch has run, whatever the students' scores (each row's status says whether
 its submission could be graded); 2 for a usage error (DIR missing or empty, a bad option).
@@ -45,6 +47,7 @@ from checks.profiles import DEFAULT_SEED
 from checks.registry import EXERCISES
 
 from . import config as config_module
+from .isolation import default_jobs, usable_cpus
 from .loader import UsageError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,7 +91,7 @@ def grade_batch(args):
         if value:
             raise UsageError(f'--batch grades every entry of {args.batch}: it cannot be combined '
                              f'with {option}')
-    jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
+    jobs = args.jobs if args.jobs is not None else usable_cpus()
     if jobs < 1:
         raise UsageError(f'-j {jobs}: give at least 1 (submissions graded at once)')
     from .cli import select_checks  # here, not at the top: cli imports this module lazily
@@ -112,6 +115,8 @@ def grade_batch(args):
     template = {  # paths as given: the grading processes share this one's working directory
         'config': args.config, 'adapter': args.adapter,
         'checks': [c.id for c in checks], 'seed': seed, 'profile': profile,
+        # the CPUs left to each submission for its exercises (python grader.py -j)
+        'exercise_jobs': max(1, min(default_jobs(), usable_cpus() // jobs)),
     }
     # A backstop for a grader bug only: isolation already stops every check at its wall limit.
     backstop = len(checks) * (config.limits.check_wall_seconds + 10) + 120
@@ -324,7 +329,7 @@ def grade_one(job_text):
         checks = [get(check_id) for check_id in job['checks']]
         target = resolve(job['impl'], job['adapter'])
         report = run_and_report(target, checks, config, job['seed'], job['profile'],
-                                progress_stream=None)
+                                progress_stream=None, jobs=job.get('exercise_jobs', 1))
         _write_atomically(job['json'], json_format.render(report))
         _write_atomically(job['text'], text.render(report, colour=False))
     except UsageError as error:

@@ -18,7 +18,7 @@ from checks.registry import EXERCISES
 from . import config as config_module
 from .assemble import build_report
 from .formats import github, gradescope, json_format, junit, text
-from .isolation import run_exercise, scratch_dir
+from .isolation import default_jobs, run_exercises, scratch_dir, student_output
 from .loader import UsageError, resolve
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,7 +52,9 @@ def parser():
     p.add_argument('--config', metavar='FILE', help='points and limits (default grading.toml)')
     p.add_argument('--no-color', action='store_true', help='no colour even on a terminal')
     p.add_argument('--batch', metavar='DIR', help='grade every submission in DIR')
-    p.add_argument('-j', '--jobs', type=int, help='submissions graded at once with --batch')
+    p.add_argument('-j', '--jobs', type=int,
+                   help='with --batch: submissions graded at once (default: one per CPU); '
+                        'otherwise: exercises graded at once (default: one per CPU, at most 4)')
     p.add_argument('--export-student', metavar='DIR',
                    help='write the repository as students receive it (no reference/)')
     return p
@@ -117,8 +119,11 @@ def grade(args, out=None):
     impl = args.impl if args.impl or args.adapter else str(ROOT / 'exercises')
     target = resolve(impl, args.adapter)
     replay = _replay(args.replay, checks)
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError(f'-j {args.jobs}: give at least 1 (exercises graded at once)')
     report = run_and_report(target, checks, config, seed, profile, replay,
-                            progress_stream=sys.stderr if sys.stderr.isatty() else None)
+                            progress_stream=sys.stderr if sys.stderr.isatty() else None,
+                            jobs=args.jobs)
     try:
         write(report, args.format, args.output, colour=not args.no_color)
     except Exception:
@@ -158,31 +163,35 @@ def _replay(value, checks):
         raise UsageError(f'--replay: cannot read a JSON case ({error})') from None
 
 
-def run_and_report(target, checks, config, seed, profile, replay=None, progress_stream=None):
+def run_and_report(target, checks, config, seed, profile, replay=None, progress_stream=None,
+                   jobs=None):
+    """Grade `checks`, each exercise in children of its own, `jobs` exercises at once (default:
+    one per CPU, at most 4). The report depends only on the seed, never on `jobs` or timing."""
     started = time.perf_counter()
     workdir = scratch_dir()
-    output_path = os.path.join(workdir, '.student-output')
-    results, done = {}, [0]
+    done = [0]
 
     def on_result(result):
         done[0] += 1
         if progress_stream:
             text.progress(done[0], len(checks), result.check_id, progress_stream)
 
-    for exercise in EXERCISES:
-        ids = [c.id for c in checks if c.exercise == exercise]
-        if ids:
-            results.update(run_exercise(target, ids, seed, profile, config.limits, workdir,
-                                        output_path, replay=replay, on_result=on_result))
+    groups = {e: [c.id for c in checks if c.exercise == e] for e in EXERCISES}
+    groups = {e: ids for e, ids in groups.items() if ids}
+    # The longest exercises first, so that the last one to finish ends as early as it can.
+    order = sorted(groups, key=lambda e: -expected_cost([c for c in checks if c.exercise == e]))
+    results = run_exercises(target, groups, seed, profile, config.limits, workdir, replay=replay,
+                            on_result=on_result, jobs=jobs or default_jobs(), order=order)
     if progress_stream:
         text.clear_progress(progress_stream)
-    try:
-        with open(output_path, errors='replace') as f:
-            student_output = f.read()
-    except OSError:
-        student_output = ''
-    return build_report(target, checks, results, config, seed, profile, student_output,
-                        time.perf_counter() - started, config.limits.available())
+    return build_report(target, checks, results, config, seed, profile,
+                        student_output(workdir, list(groups)), time.perf_counter() - started,
+                        config.limits.available())
+
+
+def expected_cost(checks):
+    """A rough guess of how long checks take: their shares of the example budget."""
+    return sum(c.examples if c.cases else 0.05 for c in checks)
 
 
 def write(report, fmt, output=None, colour=True):

@@ -1,8 +1,8 @@
 """--export-student DIR: the repository as students receive it, written into an empty folder.
 
 What goes in is a fixed list (below); everything else stays out: reference/ (the model answer),
-tests/ (the project's tests, with their bug corpus), .ci/, platforms/ and docs for instructors,
-caches. The packaging file is rewritten so that it no longer names the reference package, and
+tests/ (the project's tests, with their bug corpus), .ci/, platforms/, benchmarks/ (they time the
+reference) and docs for instructors, caches. The packaging file is rewritten so that it no longer names the reference package, and
 README.md loses its table rows about withheld folders (rows starting "| `reference/`" and so on)
 and any block between `<!-- instructors -->` and `<!-- /instructors -->`.
 """
@@ -28,7 +28,8 @@ STUDENT_FILES = (
     ('docs/checks.md', False), ('docs/adapters.md', False), ('docs/report-format.md', False),
     ('grading.toml', False), ('LICENSE', False), ('.gitignore', False),
 )
-WITHHELD = ('reference/', 'tests/', '.ci/', 'platforms/', 'docs/instructors.md')
+WITHHELD = ('reference/', 'tests/', '.ci/', 'platforms/', 'docs/instructors.md', 'benchmarks/',
+            'docs/performance.md')
 IGNORED = shutil.ignore_patterns('__pycache__', '*.py[co]', '.*', '*.egg-info')
 PRIVATE_PACKAGES = ('reference',)
 

@@ -23,6 +23,7 @@ def work(conn, job):
     def send(event, **data):
         conn.send_bytes(json.dumps({'event': event, **data}, default=repr).encode())
 
+    _drop_inherited(job.get('close_fds', ()))
     registry.all_checks()  # import every check before the fingerprint, so all are watched
     _detach()
     _limit_memory(job['memory_mb'])
@@ -67,6 +68,20 @@ def _exit(code):
         except Exception:
             pass
     os._exit(code)
+
+
+def _drop_inherited(fds):
+    """A forked child holds the parent's end of the other children's pipes: /dev/null instead
+    (dup2, not close: the objects that own these numbers are never closed in this process)."""
+    if not fds:
+        return
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    for fd in fds:
+        try:
+            os.dup2(devnull, fd)
+        except OSError:
+            pass
+    os.close(devnull)
 
 
 def _detach():

@@ -58,6 +58,18 @@ def _run(task):
     return task, failures(*task)
 
 
+def _untraced():
+    """A worker's initializer: coverage cannot save what a forked worker measures (it ends with
+    os._exit), so stop measuring there rather than pay for it."""
+    try:
+        import coverage
+    except ImportError:
+        return
+    current = coverage.Coverage.current()
+    if current is not None:
+        current.stop()
+
+
 def _selected(session):
     """The variants whose test_variant_passes_every_check is part of this session."""
     return [item.callspec.params['variant'] for item in session.items
@@ -77,7 +89,8 @@ def verdicts(request):
                else os.cpu_count() or 1, len(tasks))
     if jobs > 1 and 'fork' in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context('fork')
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context,
+                                 initializer=_untraced) as pool:
             done = list(pool.map(_run, tasks))
     else:
         done = [_run(task) for task in tasks]
