@@ -23,13 +23,14 @@ class Check:
     operations: frozenset = frozenset()  # operation kinds the check cannot do without
     examples: float = 1.0   # share of the profile's example budget
     probes: tuple = ()      # for single-operation probes: the kinds they judge
+    fixed: tuple = ()       # cases run before the generated ones: edge cases chance may not draw
 
 
 CHECKS = []
 
 
 def check(id, points, description, hint, cases=None, level='article', operations=(),
-          examples=1.0, probes=()):
+          examples=1.0, probes=(), fixed=()):
     """Register the decorated verify(ctx, case) function as a check."""
     exercise = id.split('.')[0]
     assert exercise in EXERCISES, id
@@ -37,7 +38,7 @@ def check(id, points, description, hint, cases=None, level='article', operations
     def register(verify):
         assert all(c.id != id for c in CHECKS), f'duplicate check id {id}'
         CHECKS.append(Check(id, exercise, points, description, hint, verify, cases, level,
-                            frozenset(operations), examples, tuple(probes)))
+                            frozenset(operations), examples, tuple(probes), tuple(fixed)))
         return verify
 
     return register

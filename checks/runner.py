@@ -13,7 +13,7 @@ import time
 import traceback
 from dataclasses import dataclass
 
-from hypothesis import given, seed as hypothesis_seed
+from hypothesis import example, given, seed as hypothesis_seed
 from hypothesis.errors import FlakyFailure, Unsatisfiable
 
 from .adapters import MissingName
@@ -117,6 +117,8 @@ def run(check, adapter, seed=DEFAULT_SEED, profile='quick', example_timeout=None
         else:
             strategy = check.cases(ctx)
             test = given(strategy)(body)
+            for case in reversed(check.fixed):  # Hypothesis runs explicit examples first, in order
+                test = example(case)(test)
             test = hypothesis_settings(profile, check.examples)(test)
             hypothesis_seed(derived_seed(seed, check.id))(test)()
         return result('passed')
