@@ -1,6 +1,9 @@
 """Checks of the article's own framework: operations, backward, predict, losses, training."""
+import contextlib
+import io
 import math
 import random
+import re
 
 from hypothesis import assume, strategies as st
 
@@ -209,9 +212,16 @@ def predict_cases(draw, operations):
     return {'graph': graph, 'inputs': values}
 
 
+def _wide_sum(n):
+    """Add over n Inputs: with n above 256, `len(a) is not len(b)` is true for equal lengths."""
+    nodes = tuple(Node('input', value=0.0) for _ in range(n))
+    return Graph(nodes + (Node('add', operands=tuple(range(n))),))
+
+
 @check('core.predict', 1, 'predict(values) sets the Inputs in find_input_nodes() order and '
        'returns forward()', 'predict must assign inputs[i] to the i-th Input, then evaluate.',
-       cases=lambda ctx: predict_cases(ctx.operations))
+       cases=lambda ctx: predict_cases(ctx.operations),
+       fixed=({'graph': _wide_sum(300), 'inputs': [0.5 + k for k in range(300)]},))
 def verify_predict(ctx, case):
     graph, values = case['graph'], list(case['inputs'])
     order = graph.input_order()
@@ -243,15 +253,19 @@ def _bce(t, p, eps=1e-8):
     return -t * math.log(q) - (1 - t) * math.log(1 - q), (q - t) / (q * (1 - q))
 
 
+# Predictions a sigmoid reaches exactly (0.0, 1.0) or that lie outside [0, 1]: the clip decides.
+CLIPPED_PREDICTIONS = tuple({'y_true': t, 'y_pred': p}
+                            for t, p in ((1.0, 1.0), (0.0, 0.0), (1.0, 0.0), (0.0, 1.0),
+                                         (1.0, 1.5), (0.0, -0.5)))
+
+
 @check('core.losses', 2, 'mse_loss, bce_loss and their gradients match their formulas',
        'mse_loss_grad is -2 (y_true - y_pred); bce clips y_pred to [eps, 1 - eps] first, in both '
        'the loss and its gradient.',
-       cases=lambda ctx: loss_cases())
+       cases=lambda ctx: loss_cases(), fixed=CLIPPED_PREDICTIONS)
 def verify_losses(ctx, case):
     t, p = case['y_true'], case['y_pred']
-    for name, formula, clipped in (('mse', _mse, False), ('bce', _bce, True)):
-        if clipped and not 0.0 <= p <= 1.0:
-            continue
+    for name, formula in (('mse', _mse), ('bce', _bce)):
         loss, slope = formula(t, p)
         for fn, expected in ((f'{name}_loss', loss), (f'{name}_loss_grad', slope)):
             actual = as_float(getattr(ctx.api, fn)(t, p), f'{fn}({t!r}, {p!r})')
@@ -289,3 +303,122 @@ def verify_training(ctx, _):
     if correct < 0.9 * len(points):
         raise Mismatch('accuracy of the above-the-line classifier after 10 epochs',
                        expected='at least 90%', actual=f'{correct / len(points):.0%}')
+
+
+# --- constructors and the training loop's own contract -----------------------------------------
+
+
+@check('core.constructors', 1,
+       'Input() holds 0.0; Parameter(value=v) learns at rate 0.01; Parameter() draws its value '
+       'from uniform(-1, 1)',
+       'The defaults are part of the API: Input(value=0.0, name=None), Parameter(value=None, '
+       'learning_rate=0.01), and a Parameter built without a value takes random.uniform(-1, 1).')
+def verify_constructors(ctx, _):
+    api = ctx.api
+    value = as_float(api.Input().value, 'Input().value')
+    if value != 0.0:
+        raise Mismatch('Input().value, the default value', expected=0.0, actual=value)
+    rate = as_float(api.Parameter(value=0.5).learning_rate, 'Parameter(value=0.5).learning_rate')
+    if rate != 0.01:
+        raise Mismatch('Parameter(value=0.5).learning_rate, the default learning rate',
+                       expected=0.01, actual=rate)
+    random.seed(ctx.seed)  # a student's draw is then the same in every run of this report
+    values = [as_float(api.Parameter().value, 'Parameter().value') for _ in range(200)]
+    low, high = min(values), max(values)
+    # A true uniform(-1, 1) misses either half-interval in 200 draws with probability 2 * 0.75^200.
+    if low < -1.0 or high > 1.0 or low > -0.5 or high < 0.5:
+        raise Mismatch('the values of 200 Parameter() built without a value',
+                       expected='spread over [-1, 1], as random.uniform(-1, 1) draws them',
+                       actual=f'from {low!r} to {high!r}')
+
+
+_NUMBER = re.compile(r'[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?')
+
+
+def _shows(line, value):
+    """Does `line` print `value`, to the precision it prints it, with at least 4 significant
+    digits? (Fewer would match unrelated numbers; integers are not read: they are epoch numbers.)"""
+    for token in _NUMBER.findall(line):
+        mantissa, _, exponent = token.lower().partition('e')
+        if '.' not in mantissa and not exponent:
+            continue
+        decimals = len(mantissa.partition('.')[2])
+        half_unit = 0.5 * 10.0 ** (int(exponent or 0) - decimals)
+        if half_unit <= 5e-4 * abs(value) and \
+                abs(float(token) - value) <= half_unit + 1e-12 * abs(value):
+            return True
+    return False
+
+
+def _train_and_read(api, model, data, **options):
+    """train_model on mse, its printed lines, and how often it asked for the loss's gradient."""
+    calls = [0]
+
+    def gradient(y, prediction):
+        calls[0] += 1
+        return api.mse_loss_grad(y, prediction)
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        api.train_model(model, api.mse_loss, gradient, data, **options)
+    return out.getvalue().splitlines(), calls[0]
+
+
+def _sgd_means(w, b, rate, data, epochs):
+    """The check's own SGD on w * x + b with the squared error: each epoch's mean loss, each
+    sample's loss taken before that sample's update."""
+    means = []
+    for _ in range(epochs):
+        total = 0.0
+        for (x,), y in data:
+            error = y - (w * x + b)
+            total += error ** 2
+            w, b = w + rate * 2 * error * x, b + rate * 2 * error
+        means.append(total / len(data))
+    return means
+
+
+@check('core.train_model', 1,
+       'train_model: epochs defaults to 1000; after each epoch e with e % print_every == 0 '
+       '(print_every defaults to 100) it prints a line with that epoch\'s mean loss',
+       'One model.backward(loss_grad_fn(y, prediction)) per sample per epoch; after epoch e '
+       '(counted from 0), if e % print_every == 0, print the mean of loss_fn(y, prediction) over '
+       'the epoch\'s samples, each prediction taken before its own update, with at least 4 '
+       'significant digits.')
+def verify_train_model(ctx, _):
+    api = ctx.api
+    # Learning rate 0: every epoch has the same mean loss, 1.140625, and the lines that show it
+    # are the lines printed for epochs.
+    frozen = api.Add([api.Input(), api.Parameter(value=0.125, learning_rate=0.0)])
+    data, mean = [([0.25], 1.0), ([0.5], 2.0)], 1.140625
+    lines, calls = _train_and_read(api, frozen, data)
+    if calls != 1000 * len(data):
+        raise Mismatch(f'loss_grad_fn calls in train_model(model, mse_loss, mse_loss_grad, data) '
+                       f'on {len(data)} samples, epochs not given', expected=1000 * len(data),
+                       actual=calls, notes='epochs defaults to 1000; one call per sample')
+    for epochs, printed in ((1000, 10), (101, 2)):
+        if epochs != 1000:
+            lines, _ = _train_and_read(api, frozen, data, epochs=epochs)
+        shown = [line for line in lines if _shows(line, mean)]
+        if len(shown) != printed:
+            raise Mismatch(f'lines showing the mean loss {mean} after train_model(..., '
+                           f'epochs={epochs}), print_every not given', expected=printed,
+                           actual=len(shown), notes='print_every defaults to 100: epochs 0, '
+                           '100, 200, ... print (epoch 0 included). Lines printed:\n'
+                           + '\n'.join(lines[:12]))
+    # Learning: the mean loss falls, so each line can be matched to its epoch.
+    weight = api.Parameter(value=0.5, learning_rate=0.1)
+    bias = api.Parameter(value=0.0, learning_rate=0.1)
+    model = api.Add([api.Multiply([weight, api.Input()]), bias])
+    data = [([2.0], 3.0), ([-1.0], 1.0)]
+    means = _sgd_means(0.5, 0.0, 0.1, data, 5)
+    lines, _ = _train_and_read(api, model, data, epochs=5, print_every=2)
+    shown = [[e for e, m in enumerate(means) if _shows(line, m)] for line in lines]
+    shown = [epochs for epochs in shown if epochs]
+    if len(shown) != 3 or any(2 * k not in epochs for k, epochs in enumerate(shown)):
+        raise Mismatch('the mean losses printed by train_model(w * x + b, mse_loss, '
+                       'mse_loss_grad, [([2.0], 3.0), ([-1.0], 1.0)], epochs=5, print_every=2), '
+                       'w = 0.5 and b = 0 learning at rate 0.1',
+                       expected=[means[0], means[2], means[4]],
+                       actual=[[means[e] for e in epochs] for epochs in shown],
+                       notes='epochs 0, 2 and 4 print. Lines printed:\n' + '\n'.join(lines[:12]))

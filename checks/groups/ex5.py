@@ -12,6 +12,7 @@ from hypothesis import assume, strategies as st
 from .. import oracle
 from ..compare import check_gradient, finite_differences, off_kinks, step_size
 from ..failures import Mismatch
+from ..graphs import Graph, Node
 from ..registry import check
 from ..strategies import nonzero_values, trees
 from ..values import as_float, as_float_list
@@ -102,6 +103,9 @@ def _step(node, parameter, upstream):
 
 # --- Output -------------------------------------------------------------------------------------
 
+# The child of a wide Output: with 300 outputs, `len(a) is not len(b)` is true for equal lengths.
+_one_parameter = Graph((Node('param', value=0.5, learning_rate=1.0),))
+
 
 @check('ex5.output_forward', 1,
        "Output: forward() and predict() return the list of its children's values, in order",
@@ -141,7 +145,7 @@ def verify_output_forward(ctx, case):
        'in child k; Inputs unchanged',
        'backward() gets one derivative per output: pass derivatives[k] down child k, for EVERY '
        'child (as backward(d) does on a single root).',
-       cases=output_cases)
+       cases=output_cases, fixed=(_case([_one_parameter] * 300, derivatives=[1.0] * 300),))
 def verify_output_backward(ctx, case):
     children, derivatives = _children(case), list(case['derivatives'])
     expected = [oracle.expected(g) for g in children]
@@ -400,7 +404,9 @@ def cce_cases(draw):
        'the slope of the loss',
        'cce_loss is -sum_i t_i * log(p_i); its derivative with respect to p_i is -t_i / p_i '
        '(minus: more probability on the target lowers the loss), one entry per prediction.',
-       cases=lambda ctx: cce_cases())
+       cases=lambda ctx: cce_cases(),
+       # 300 classes: `len(a) is not len(b)` is true for equal lengths above 256
+       fixed=({'y_true': [1 / 300] * 300, 'y_pred': [1 / 300] * 300},))
 def verify_cce(ctx, case):
     t, p = list(case['y_true']), list(case['y_pred'])
     loss, grad = _judge_cce(ctx, t, p)
@@ -418,7 +424,8 @@ def verify_cce(ctx, case):
 
 
 CLIP_CASES = (([1.0], [0.0]), ([0.25, 0.75], [0.0, 1.0]), ([0.5, 0.5], [1e-9, 1.0]),
-              ([0.0, 1.0], [0.0, 0.5]), ([0.2, 0.3, 0.5], [0.0, 0.0, 0.0]))
+              ([0.0, 1.0], [0.0, 0.5]), ([0.2, 0.3, 0.5], [0.0, 0.0, 0.0]),
+              ([1.0], [1.5]), ([0.5, 0.5], [1.5, 0.0]))  # above 1: clipped to 1
 
 
 @check('ex5.cce_clip', 0.5,

@@ -196,12 +196,20 @@ def verify_named_inputs(ctx, case):
            'funcify() of the root with the Inputs set to other values')
 
 
+def _sum_of_inputs(names):
+    """Add over Inputs with these names (None: unnamed): the names compile() picks first are
+    already taken, so it must look further than one candidate per Input."""
+    nodes = tuple(Node('input', value=1.5 + k, name=name) for k, name in enumerate(names))
+    return Graph(nodes + (Node('add', operands=tuple(range(len(nodes)))),))
+
+
 @check('ex6.unnamed_inputs', 2,
        'after compile() (when it exists) and funcify(), every Input has a distinct valid name, '
        'given names are kept, and the formula evaluates to forward()',
        "compile() (or funcify(), without compile()) must name each unnamed Input x0, x1, ... "
        "skipping names already taken, and store it in Input.name.",
-       cases=mixed_cases)
+       cases=mixed_cases, fixed=(_sum_of_inputs(['x0', None, None]),
+                                 _sum_of_inputs([None, 'x1', 'x0', None])))
 def verify_unnamed_inputs(ctx, graph):
     built = ctx.adapter.build(graph)
     root = built[graph.root]
