@@ -18,7 +18,8 @@ from checks.registry import EXERCISES
 from . import config as config_module
 from .assemble import build_report
 from .formats import github, gradescope, json_format, junit, text
-from .isolation import default_jobs, run_exercises, scratch_dir, student_output
+from .isolation import (default_jobs, remove_scratch, run_exercises, scratch_dir,
+                        student_output)
 from .loader import UsageError, resolve
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -180,13 +181,17 @@ def run_and_report(target, checks, config, seed, profile, replay=None, progress_
     groups = {e: ids for e, ids in groups.items() if ids}
     # The longest exercises first, so that the last one to finish ends as early as it can.
     order = sorted(groups, key=lambda e: -expected_cost([c for c in checks if c.exercise == e]))
-    results = run_exercises(target, groups, seed, profile, config.limits, workdir, replay=replay,
-                            on_result=on_result, jobs=jobs or default_jobs(), order=order)
+    try:
+        results = run_exercises(target, groups, seed, profile, config.limits, workdir,
+                                replay=replay, on_result=on_result, jobs=jobs or default_jobs(),
+                                order=order)
+        printed = student_output(workdir, list(groups))
+    finally:
+        remove_scratch(workdir)  # every child is gone by now; what they printed is read
     if progress_stream:
         text.clear_progress(progress_stream)
-    return build_report(target, checks, results, config, seed, profile,
-                        student_output(workdir, list(groups)), time.perf_counter() - started,
-                        config.limits.available())
+    return build_report(target, checks, results, config, seed, profile, printed,
+                        time.perf_counter() - started, config.limits.available())
 
 
 def expected_cost(checks):

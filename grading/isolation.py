@@ -12,6 +12,7 @@ import dataclasses
 import json
 import multiprocessing
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -332,3 +333,18 @@ def _kill_leftovers(spare=()):
 def scratch_dir():
     """A fresh working directory for student code, away from the repository and results."""
     return tempfile.mkdtemp(prefix='grader-')
+
+
+def remove_scratch(workdir):
+    """Delete a scratch directory once its children are gone, even if student code made parts
+    of it read-only; never raises (a leftover folder must not cost the report)."""
+    def writable_then_retry(function, path, _):
+        try:  # only the folder is made writable: `path` may be a link to a file not ours
+            os.chmod(os.path.dirname(path), 0o700)
+            function(path)
+        except OSError:
+            pass
+    try:
+        shutil.rmtree(workdir, onerror=writable_then_retry)
+    except OSError:
+        pass

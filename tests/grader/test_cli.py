@@ -25,7 +25,8 @@ def raising_package(tmp):
 
 
 RUNS = {
-    'reference': Run('reference', ('--exercise', 'ex1', '--exercise', 'ex2')),
+    'reference': Run('reference', ('--exercise', 'ex1', '--exercise', 'ex2'),
+                     env={'TMPDIR': '{tmp}'}),  # where the grader makes its scratch folder
     'default': Run('exercises', ('--check', 'core.add', '--check', 'ex1.by_hand')),
     'syntax_error': Run(syntax_error_package, ('--check', 'core.add', '--check', 'ex1.by_hand')),
     'import_raises': Run(raising_package, ('--check', 'core.add', '--check', 'ex1.by_hand')),
@@ -48,6 +49,14 @@ def test_reference_gets_full_marks_exit_0(grader):
     assert report['score'] == report['max_score'] == 10
     assert set(statuses(run).values()) == {'passed'}
     assert {e['id'] for e in report['exercises']} == {'ex1', 'ex2'}
+
+
+@pytest.mark.runs('reference')
+def test_the_scratch_folder_is_removed(grader):
+    run = grader['reference']
+    assert run.returncode == 0, run.describe()
+    left = sorted(p.name for p in run.tmp.iterdir() if p.name.startswith('grader-'))
+    assert left == [], f'the grader left its scratch folders behind: {left}'
 
 
 @pytest.mark.runs('default')
