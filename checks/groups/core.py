@@ -50,15 +50,25 @@ def verify_single_operation(ctx, graph):
                            actual=local)
 
 
+def fixed_operation(kind, *operand_lists):
+    """Graphs of one `kind` over these Parameter values: the arities chance may not draw."""
+    return tuple(Graph(tuple(Node('param', value=v, learning_rate=0.1) for v in values)
+                       + (Node(kind, operands=tuple(range(len(values)))),))
+                 for values in operand_lists)
+
+
 check('core.add', 2, 'Add: forward() is the sum of 1 to 4 children; grad() is all ones',
       'Add is n-ary: sum every child, and return one 1.0 per child from grad().',
-      cases=single_operation('add', 4), probes=('add',))(verify_single_operation)
+      cases=single_operation('add', 4), probes=('add',),
+      fixed=fixed_operation('add', (2.0, 3.0, 0.5), (1.5, -2.0, 0.5, 3.0)))(
+          verify_single_operation)
 
 check('core.multiply', 2,
       'Multiply: forward() is the product of 1 to 4 children; grad()[i] the product of the others',
       'Multiply is n-ary. The partial with respect to child i is the product of all the OTHER '
       'children: never divide the product by child i (it may be 0).',
-      cases=single_operation('mul', 4, zero_allowed=True), probes=('mul',))(
+      cases=single_operation('mul', 4, zero_allowed=True), probes=('mul',),
+      fixed=fixed_operation('mul', (2.0, 3.0, 0.5), (1.5, -2.0, 0.5, 3.0), (2.0, 0.0, 3.0)))(
           verify_single_operation)
 
 check('core.relu', 1, 'ReLU: forward() is max(0, x); grad() is 1 above 0, 0 below (any in [0, 1] at 0)',

@@ -285,12 +285,23 @@ check('ex3.values_stay_right', 2,
       'above that leaf, not only its parent.',
       cases=sequences('forward', 'set', 'predict', 'backward'))(verify_sequence(False))
 
+# An Operation above two leaves, both assigned before the next evaluation: a cache that
+# recomputes on every assignment runs its op() twice there.
+_PAIR_OF_INPUTS = Graph((Node('input', value=1.5), Node('input', value=-0.5),
+                         Node('add', operands=(0, 1))))
+_PAIR_OF_PARAMETERS = Graph((Node('param', value=0.5, learning_rate=0.1), Node('input', value=2.0),
+                             Node('mul', operands=(0, 1)),
+                             Node('param', value=-0.25, learning_rate=0.1),
+                             Node('add', operands=(2, 3))))
+
 check('ex3.recompute_only_what_changed', 2,
       'after leaves are assigned directly, forward() calls op() at most once per Operation, only '
       'above the assigned leaves, and returns the right value',
       'Only the Operations above an assigned leaf need op() again; the others keep their cached '
       'values, and within one forward() no op() runs twice.',
-      cases=sequences('forward', 'set'))(verify_sequence(True))
+      cases=sequences('forward', 'set'),
+      fixed=({'graph': _PAIR_OF_INPUTS, 'steps': [('set', 0, 2.0), ('set', 1, 3.0)]},))(
+          verify_sequence(True))
 
 check('ex3.predict_and_backward_invalidate', 2,
       'predict() assigns every Input and backward() every Parameter: the next evaluation is right '
@@ -298,4 +309,7 @@ check('ex3.predict_and_backward_invalidate', 2,
       'predict() and the Parameter updates of backward() are assignments like x.value = ...: '
       'they must mark the caches above those leaves as stale (e.g. through the value setter), '
       'and nothing else.',
-      cases=sequences('forward', 'predict', 'backward'))(verify_sequence(True))
+      cases=sequences('forward', 'predict', 'backward'),
+      fixed=({'graph': _PAIR_OF_INPUTS, 'steps': [('predict', (2.0, 3.0))]},
+             {'graph': _PAIR_OF_PARAMETERS, 'steps': [('backward', 1.0)]}))(
+          verify_sequence(True))
