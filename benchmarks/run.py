@@ -528,29 +528,36 @@ def bulk(quick, repeat):
         (folder / f'{name}.py').write_text(text)
     subset = ['--exercise', 'ex1'] if quick else []
     rows, walls = [], {}
-    for jobs in (1, 2):
+    # One CPU (taskset) is the baseline: throughput per core. Then -j 1 and -j 2 on every CPU.
+    one_cpu = ['taskset', '-c', str(min(os.sched_getaffinity(0)))] \
+        if shutil.which('taskset') and hasattr(os, 'sched_getaffinity') else None
+    setups = ([('-j 1 on one CPU (taskset)', 1, one_cpu)] if one_cpu else []) + \
+        [(f'-j {jobs}', jobs, []) for jobs in (1, 2)]
+    for label, jobs, prefix in setups:
         times = []
         for i in range(1 if quick else max(1, round(repeat / 3))):
-            output = folder.parent / f'grades-j{jobs}-{i}'
-            wall, _, done = timed_command([sys.executable, 'grader.py', '--batch', str(folder),
-                                           '-j', str(jobs), '--output', str(output), *subset],
-                                          env=grader_env())
+            output = folder.parent / f'grades-{len(walls)}-{i}'
+            wall, _, done = timed_command([*prefix, sys.executable, 'grader.py', '--batch',
+                                           str(folder), '-j', str(jobs), '--output', str(output),
+                                           *subset], env=grader_env())
             if done.returncode != 0:
                 raise SystemExit(f'--batch failed:\n{done.stderr[-2000:]}')
             times.append(wall)
-        walls[jobs] = median(times)
-        rows.append((f'-j {jobs}', n, len(times), s(walls[jobs], 1), s(60 * n / walls[jobs], 1),
-                     s(walls[1] / walls[jobs])))
+        walls[label] = median(times)
+        base = next(iter(walls.values()))
+        rows.append((label, n, len(times), s(walls[label], 1), s(60 * n / walls[label], 1),
+                     s(base / walls[label])))
     shutil.rmtree(folder.parent, ignore_errors=True)
     table(HEADERS['bulk'],
           ['jobs', 'submissions', 'runs', 'wall (s)', 'submissions per minute',
-           'speed-up over -j 1'], rows,
+           'speed-up over the first row'], rows,
           note=f'`python grader.py --batch DIR -j N`: {n} single-file submissions, half `from '
                'reference import *`, half with one method overridden wrongly' +
                (', only ex1 (--quick)' if quick else ', every check at the quick profile') +
-               '. Each submission is graded in a process of its own; with -j 1 that process '
-               'grades two exercises at once on a 2-CPU machine (its share of the CPUs), with '
-               '-j 2 one at a time.')
+               '. Each submission is graded in a process of its own, which grades its '
+               'exercises side by side on its share of the CPUs (CPUs // -j): with -j 1 on two '
+               'CPUs, two exercises at once; with -j 2, one at a time. The first row pins the '
+               'whole batch to one CPU: the speed-up over it is what the cores give.')
 
 
 # --- e. the engine ------------------------------------------------------------------------------
