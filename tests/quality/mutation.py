@@ -92,6 +92,9 @@ def parse_args(argv):
                    help="the grader's profile (default quick)")
     p.add_argument('--exclude-operators', action='append', default=[], metavar='REGEX',
                    help='skip the operators whose name matches (repeatable)')
+    p.add_argument('--only', action='append', default=[], metavar='FILE',
+                   help='mutate only this file of reference/ (repeatable), e.g. after a change to '
+                        'it: reference/nodes.py')
     p.add_argument('--fresh', action='store_true', help='discard an existing session')
     p.add_argument('--report', action='store_true', help='only summarise the existing session')
     return p.parse_args(argv)
@@ -247,11 +250,24 @@ def _fingerprint(root):
     return digest.hexdigest()
 
 
+def _excluded(only):
+    """EXCLUDED, plus every other file of reference/ when --only names some."""
+    if not only:
+        return EXCLUDED
+    wanted = {Path(name).as_posix() for name in only}
+    unknown = wanted - {f'{MODULE}/{f.name}' for f in (REPO / MODULE).glob('*.py')}
+    if unknown:
+        raise SystemExit(f'--only: no such file in {MODULE}/: {", ".join(sorted(unknown))}')
+    others = [f'{MODULE}/{f.name}' for f in sorted((REPO / MODULE).glob('*.py'))
+              if f'{MODULE}/{f.name}' not in wanted]
+    return sorted(set(EXCLUDED) | set(others))
+
+
 def _config(command, args, ports):
     lines = [
         '[cosmic-ray]',
         f'module-path = "{MODULE}"',
-        f'excluded-modules = {json.dumps(EXCLUDED)}',
+        f'excluded-modules = {json.dumps(_excluded(args.only))}',
         f'timeout = {args.timeout}',
         f'test-command = {json.dumps(command)}',
         '',
