@@ -120,9 +120,11 @@ def test_a_stale_value_is_reported_as_numbered_steps(tmp_path_factory):
     check = next(c for c in EX3 if c.id == 'ex3.recompute_only_what_changed')
     result = run(check, adapter(module))
     assert result.status == 'failed'
-    assert result.message == 'step 3: root.forward()'
+    # The check's fixed case fails first: two assignments, then the root evaluated again.
+    assert result.message == 'step 4: root.forward()'
     lines = result.notes.splitlines()
     assert lines[1].startswith('    1. root.forward() -> ')
     assert '.value = ' in lines[2] and lines[2].startswith('    2. ')
-    assert lines[3].startswith('    3. root.forward() -> ') and ', expected ' in lines[3]
-    assert 'no op() call' in lines[3]
+    assert '.value = ' in lines[3] and lines[3].startswith('    3. ')
+    assert lines[4].startswith('    4. root.forward() -> ') and ', expected ' in lines[4]
+    assert 'no op() call' in lines[4]
