@@ -8,7 +8,7 @@ changed, a loop skipped...). Each mutant is graded with
 in a copy of the repository: exit 1 (some check failed) kills it, exit 0 (every check passed) means
 it survived, and a grader still running after --timeout seconds is killed as a timeout. A survivor
 is either an equivalent mutant (it still meets docs/contract.md) or a clause no check enforces;
-docs/quality-mutation.md classifies the survivors of the last full run.
+docs/quality.md (section 4) classifies the survivors of the last full run.
 
     python -m pip install -e ".[mutation]"      # cosmic-ray, only needed here
     python tests/quality/mutation.py            # the working tree, 2 workers, 60 s per mutant
@@ -16,7 +16,7 @@ docs/quality-mutation.md classifies the survivors of the last full run.
     python tests/quality/mutation.py --report   # summarise the session again, run nothing
 
 Duration: 791 mutants (every cosmic-ray core operator over the 7 graded files of reference/). The
-last full run (docs/quality-mutation.md) took 70 minutes with 2 workers on a 2-core machine: a
+last full run (docs/quality.md) took 70 minutes with 2 workers on a 2-core machine: a
 grader run takes ~7 s alone, ~5.3 s of wall clock per mutant with two at once. Everything happens
 in --workdir (default /tmp/mutation, never the repository: cosmic-ray mutates files in place), and
 TMPDIR points there too, so the grader's scratch folders stay in it. The run is resumable:
