@@ -5,7 +5,7 @@ every check at the default seed and profile, and the checks where the variant di
 reference (its `focus`) under three more seeds, spread over the machine's cores (two are enough
 for about a minute). The slow test is the false-positive measurement: every variant and the
 reference, every check, 50 seeds of the thorough profile; it takes hours of CPU, so CI runs it on
-its own (docs/quality.md).
+its own (docs/quality.md, section 2).
 """
 import ast
 import multiprocessing
