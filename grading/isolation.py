@@ -114,12 +114,6 @@ def run_exercises(target, groups, seed, profile, limits, workdir, replay=None, o
     return results
 
 
-def run_exercise(target, check_ids, seed, profile, limits, workdir, replay=None, on_result=None):
-    """{check id: Result} for the checks of one exercise, one child at a time."""
-    return run_exercises(target, {'exercise': list(check_ids)}, seed, profile, limits, workdir,
-                         replay=replay, on_result=on_result)
-
-
 def student_output(workdir, exercises):
     """What the student's code printed, exercise after exercise (in the order given)."""
     parts = []

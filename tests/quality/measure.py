@@ -44,6 +44,7 @@ from checks.failures import CannotCheck, NotAttempted  # noqa: E402
 from checks.profiles import DEFAULT_SEED  # noqa: E402
 from corpus import all_bugs, make_variant  # noqa: E402
 from corpus import variants as variant_corpus  # noqa: E402
+from grading.isolation import usable_cpus  # noqa: E402
 
 CAUGHT = ('failed', 'error', 'timeout')
 NOT_FAILURES = (UnsatisfiedAssumption, NotAttempted, CannotCheck)
@@ -309,10 +310,6 @@ def print_false_positives(summary, seeds, profile, out):
     print(f'{"all":<20} {total:>3}/{runs:<3}', file=out)
 
 
-def _cores():
-    return len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count() or 1
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -326,8 +323,8 @@ def main(argv=None):
                         help='false positives: the first seed (default 0), to split the work')
     parser.add_argument('--fp-profile', default='thorough',
                         help='false positives: profile (default thorough)')
-    parser.add_argument('--jobs', '-j', type=int, default=_cores(),
-                        help=f'worker processes (default {_cores()}, the cores this process may '
+    parser.add_argument('--jobs', '-j', type=int, default=usable_cpus(),
+                        help=f'worker processes (default {usable_cpus()}, the cores this process may '
                              'use; each worker is single-threaded, so timings stay per core)')
     parser.add_argument('--skip-detection', action='store_true')
     parser.add_argument('--skip-false-positives', action='store_true')
