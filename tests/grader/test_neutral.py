@@ -1,0 +1,188 @@
+"""Student text made inert: grading.neutral's inert() and no_workflow_commands(), threat by
+threat."""
+import re
+import unicodedata
+
+import pytest
+
+from grading.neutral import MARK, PLACEHOLDER, inert, no_workflow_commands
+
+BIDI = '\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069'
+
+
+def noncharacter(code):
+    return 0xfdd0 <= code <= 0xfdef or (code & 0xfffe) == 0xfffe
+
+
+def dangerous(char):
+    """What must never reach a report, written independently of grading.neutral."""
+    code = ord(char)
+    return ((code < 0x20 and char not in '\n\t') or 0x7f <= code <= 0x9f
+            or unicodedata.category(char) == 'Cs' or noncharacter(code) or char in BIDI
+            or char in '\u2028\u2029')
+
+
+def assert_inert(text):
+    bad = sorted({f'U+{ord(c):04X}' for c in text if dangerous(c)})
+    assert not bad, bad
+
+
+def strings(value):
+    """Every string in parsed JSON, keys included."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from strings(item)
+
+
+# --- inert ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('hostile, shown', [
+    ('\x1b[31mred\x1b[0m', '\\x1b[31mred\\x1b[0m'),                    # CSI colour
+    ('\x1b[2J\x1b[H', '\\x1b[2J\\x1b[H'),                              # clear screen, home
+    ('\x1b]0;pwned\x07', '\\x1b]0;pwned\\x07'),                        # OSC: window title
+    ('\x1b]8;;http://evil\x1b\\link\x1b]8;;\x1b\\',
+     '\\x1b]8;;http://evil\\x1b\\link\\x1b]8;;\\x1b\\'),                # OSC 8 hyperlink
+    ('\x9b2J \x9d0;t\x9c \x85', '\\x9b2J \\x9d0;t\\x9c \\x85'),         # C1: CSI, OSC, ST, NEL
+    ('\x00nul\x7fdel', '\\x00nul\\x7fdel'),
+    ('passed\rfailed', 'passed\\x0dfailed'),                           # a line overwritten
+    ('score 0\b\b100', 'score 0\\x08\\x08100'),                        # backspaces
+    ('\x0b\x0c\x1c\x1d\x1e\x1f', '\\x0b\\x0c\\x1c\\x1d\\x1e\\x1f'),
+    ('\udc80\ud800\udfff', '\\udc80\\ud800\\udfff'),                    # lone surrogates
+    ('\ufffe\uffff\ufdd0\ufdef', '\\ufffe\\uffff\\ufdd0\\ufdef'),       # noncharacters
+    ('\U0001fffe\U0010ffff', '\\U0001fffe\\U0010ffff'),
+    ('if x\u202e\u2066 admin\u2069\u2066', 'if x\\u202e\\u2066 admin\\u2069\\u2066'),  # bidi
+    ('\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u2067\u2068',
+     '\\u200e\\u200f\\u061c\\u202a\\u202b\\u202c\\u202d\\u2067\\u2068'),
+    ('a\u2028b\u2029c', 'a\\u2028b\\u2029c'),                          # line separators
+    ('one\r\ntwo\r\n', 'one\ntwo\n'),                                  # a Windows line end
+])
+def test_inert_escapes_each_threat_visibly(hostile, shown):
+    assert inert(hostile) == shown
+    assert_inert(inert(hostile))
+
+
+def test_inert_over_every_code_point():
+    everything = ''.join(map(chr, range(0x110000)))
+    out = inert(everything)
+    assert type(out) is str
+    assert_inert(out)
+    out.encode('utf-8')   # no surrogate left to make a writer raise
+    safe = ''.join(char for char in everything if not dangerous(char))
+    assert inert(safe) == safe
+    for char in set(everything) - set(safe):
+        shown = inert(char)
+        assert re.fullmatch(r'\\(x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8})', shown), shown
+        assert shown.encode('ascii').decode('unicode_escape') == char  # says what was there
+
+
+@pytest.mark.parametrize('ordinary', [
+    'Hello, world.', 'café naïve Ærø', 'a → b ≤ c, ∂L/∂w', 'ok 😀 👍🏽 👨‍👩‍👧 🏳️‍🌈',
+    '漢字 かな 한글 Ελληνικά Русский עברית العربية', 'line one\n\tindented\nline three\n',
+    r'C:\Users\x1b\new', 'print("a\\nb")', '', ' ' * 3, 'x' * 10000,
+])
+def test_inert_leaves_ordinary_text_as_it_is(ordinary):
+    assert inert(ordinary) == ordinary
+
+
+def test_inert_is_idempotent():
+    hostile = ''.join(map(chr, range(0x200))) + '\udc80\ufffe\u202e\r\n\u2028'
+    once = inert(hostile)
+    assert inert(once) == once
+
+
+def test_inert_shows_other_values_by_a_safe_repr():
+    class Loud:
+        def __repr__(self):
+            return '\x1b[2Jcleared\u202e'
+
+    class Raises:
+        def __repr__(self):
+            raise ValueError('no')
+
+    class Exits:
+        def __repr__(self):
+            raise SystemExit(0)
+
+    class NotAString:
+        def __repr__(self):
+            return 42
+
+    class Sneaky(str):
+        def replace(self, *args):
+            return '\x1b'
+
+        def __str__(self):
+            return '\x1b'
+
+    assert inert(42) == '42' and inert(None) == 'None' and inert(b'\x1b') == "b'\\x1b'"
+    assert inert(Loud()) == '\\x1b[2Jcleared\\u202e'
+    assert inert(Raises()) == inert(Exits()) == inert(NotAString()) == PLACEHOLDER
+    out = inert(Sneaky('\r\n\x1b'))
+    assert type(out) is str and out == '\n\\x1b'
+
+
+def test_inert_lets_an_interrupt_through():
+    class Interrupted:
+        def __repr__(self):
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        inert(Interrupted())
+
+
+# --- no_workflow_commands ------------------------------------------------------------------------
+
+def seen(line):
+    """The line as GitHub's runner may compare it: its culture-aware comparisons look past
+    invisible characters (format characters, marks)."""
+    return ''.join(c for c in line if unicodedata.category(c) not in ('Cf', 'Mn', 'Me', 'Cc'))
+
+
+def starts_a_command(line):
+    return seen(line).lstrip().startswith('::')
+
+
+def runner_would_run(line):
+    """::command at the start after blanks, or the legacy ##[command] anywhere."""
+    return starts_a_command(line) or '##[' in seen(line)
+
+
+COMMANDS = ['::error::forged', '::error title=x,file=y::forged', '::notice ::100/100',
+            '::warning::w', '::stop-commands::abc', '::add-mask::secret', '::set-output name=a::b',
+            '::group::g', '::endgroup::', '::debug::d', '::abc::', '   ::error::indented',
+            '\t::error::tab', '\u00a0::error::nbsp', '\u3000::error::ideographic space',
+            '\u2003::error::em space', '\u200b::error::zero width', '\ufeff::error::bom',
+            '\u00ad::error::soft hyphen', ':\u200b:error::split', 'text ##[error]legacy',
+            '##[stop-commands]token', '#\u00ad#[error]hidden', '::x##[y]z']
+
+
+@pytest.mark.parametrize('line', COMMANDS)
+def test_no_workflow_commands_defuses_every_command_line(line):
+    assert runner_would_run(line)
+    out = no_workflow_commands(line)
+    assert not runner_would_run(out)
+    assert out.startswith(MARK) == starts_a_command(line)
+    # Nothing is lost: take the marks away and the line is back.
+    assert out.removeprefix(MARK).replace('#\\[', '#[') == line
+
+
+@pytest.mark.parametrize('line', ['ok', 'a::b', 'x ::error::x', 'std::vector<int>', 'C::D',
+                                  '│ ::error::x', ': :x', '# [x]', '# #[x]', '#[x]', 'é → 😀', ''])
+def test_no_workflow_commands_leaves_other_lines_alone(line):
+    assert no_workflow_commands(line) == line
+
+
+def test_no_workflow_commands_splits_lines_as_any_reader_does_and_keeps_the_ends():
+    text = ('fine\n::error::a\r::error::b\r\n::error::c\x0b::error::d\x85::error::e'
+            '\u2028::error::f\n  last ::not at start\n')
+    out = no_workflow_commands(text)
+    for line in re.split('\r\n|[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]', out):
+        assert not runner_would_run(line), line
+    assert out.replace(MARK, '') == text
+    assert no_workflow_commands('') == ''
