@@ -1,4 +1,6 @@
-"""From check results to the Report every format renders: points, reproduce commands, culprits."""
+"""From check results to the Report every format renders: points, reproduce commands, culprits.
+Every string in it is made inert here (grading.neutral), once for every format."""
+import dataclasses
 import platform
 import shlex
 import sys
@@ -11,6 +13,7 @@ from checks.graphs import CLASS_NAMES, Graph
 from checks.registry import EXERCISE_TITLES, EXERCISES
 
 from .model import CheckReport, ExerciseReport, Report
+from .neutral import inert
 
 GRADER_VERSION = '0.1.0'
 OUTPUT_HEAD, OUTPUT_TAIL, OUTPUT_LINE = 40, 10, 200
@@ -75,12 +78,49 @@ def build_report(target, checks, results, config, seed, profile, student_output,
                 examples=result.examples, seconds=result.seconds,
                 blocked_by=result.blocked_by, visibility=config.visibility(check)))
         exercises.append(report)
-    text, lines = trim_output(student_output)
+    text, lines = trim_output(inert(student_output))   # before a \r can split a line
     load_errors = sorted({r.message for r in results.values() if r.load_error})
     notes = [f'the implementation could not be imported: {m}' for m in load_errors]
-    return Report(implementation=target.label, seed=seed, profile=profile, versions=versions(),
-                  exercises=exercises, student_output=text, student_output_lines=lines,
-                  seconds=seconds, limits=limits, notes=notes)
+    return inert_report(Report(implementation=target.label, seed=seed, profile=profile,
+                               versions=versions(), exercises=exercises, student_output=text,
+                               student_output_lines=lines, seconds=seconds, limits=limits,
+                               notes=notes))
+
+
+def inert_report(report):
+    """Every string in the report made inert, in place: messages, tracebacks, printed output,
+    values, cases, and the grader's own text too (inert leaves ordinary text as it is), so that
+    no field added later can slip through. Returns the report."""
+    for exercise in report.exercises:
+        for check in exercise.checks:
+            _inert_fields(check)
+        _inert_fields(exercise, skip=('checks',))
+    _inert_fields(report, skip=('exercises',))
+    return report
+
+
+def _inert_fields(obj, skip=()):
+    for f in dataclasses.fields(obj):
+        if f.name not in skip:
+            setattr(obj, f.name, _inert_value(getattr(obj, f.name)))
+
+
+def _inert_value(value):
+    """Strings inert, numbers and None as they are, lists, tuples and dicts walked; anything else
+    becomes its (inert) repr, so no object with a __repr__ of its own reaches a format."""
+    if value is None or type(value) in (bool, int, float):
+        return value
+    if isinstance(value, str):
+        return inert(value)
+    if isinstance(value, float):   # a subclass (numpy's float64, a lying float): the number
+        return float.__float__(value)
+    if isinstance(value, int):
+        return int.__int__(value)
+    if isinstance(value, (list, tuple)):
+        return (list if isinstance(value, list) else tuple)(_inert_value(v) for v in value)
+    if isinstance(value, dict):
+        return {_inert_value(k): _inert_value(v) for k, v in value.items()}
+    return inert(value)
 
 
 def _graphs(case):

@@ -1,10 +1,19 @@
-"""Student text made inert: grading.neutral's inert() and no_workflow_commands(), threat by
-threat."""
+"""Student text is inert in every report: grading.neutral's two functions, the central pass in
+grading.assemble, and every format rendering a report made of hostile strings."""
+import dataclasses
+import json
 import re
 import unicodedata
 
 import pytest
 
+from checks import all_checks
+from checks.runner import Result
+from grading.assemble import build_report, inert_report
+from grading.config import Config
+from grading.formats import gradescope, json_format, text
+from grading.loader import Target
+from grading.model import CheckReport, ExerciseReport, Report
 from grading.neutral import MARK, PLACEHOLDER, inert, no_workflow_commands
 
 BIDI = '\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069'
@@ -186,3 +195,110 @@ def test_no_workflow_commands_splits_lines_as_any_reader_does_and_keeps_the_ends
         assert not runner_would_run(line), line
     assert out.replace(MARK, '') == text
     assert no_workflow_commands('') == ''
+
+
+# --- the report: one central pass, then every format ---------------------------------------------
+
+HOSTILE = ('\x1b[31mRED\x1b[0m \x1b]0;title\x07 \x9b2J \x00 \x08\x08 \x7f done\rOVERWRITTEN '
+           '\udc80\ud800 \ufffe\uffff\ufdd0\U0001ffff \u202eevil\u202c \u2066\u2069\u200e\u200f'
+           '\u061c a\u2028b\x85c\n::error::forged annotation\n  ::notice title=Score::100/100\n'
+           '::stop-commands::forgedtoken\n::add-mask::x\n\t::warning file=a.py::w\n'
+           'print ##[error]legacy\r::error::after a carriage return\n::forgedtoken::\n'
+           'é → 😀 ordinary')
+STATUSES = ('passed', 'failed', 'error', 'timeout', 'not_attempted', 'skipped')
+
+
+def hostile_check(status, n, blocked=''):
+    fields = {f.name: HOSTILE for f in dataclasses.fields(CheckReport) if f.type in (str, 'str')}
+    fields.update(id=f'{HOSTILE}{n}', status=status, score=1.0 if status == 'passed' else 0.0,
+                  max_score=0.0 if status == 'skipped' else 1.0, blocked_by=blocked,
+                  expected=HOSTILE,
+                  actual=[HOSTILE, (1.5, HOSTILE), {HOSTILE: [HOSTILE, None, True]}],
+                  case={'graph': HOSTILE, HOSTILE: [1, HOSTILE]}, examples=3, seconds=0.25)
+    return CheckReport(**fields)
+
+
+def hostile_report():
+    exercises = [ExerciseReport(HOSTILE, HOSTILE, [hostile_check(status, n) for n, status
+                                                   in enumerate(STATUSES)], visibility=HOSTILE),
+                 ExerciseReport('ex1', HOSTILE, [hostile_check('not_attempted', 9, HOSTILE)])]
+    return Report(
+        implementation=HOSTILE, seed=123, profile=HOSTILE, exercises=exercises,
+        versions={'grader': HOSTILE, 'python': HOSTILE, HOSTILE: HOSTILE},
+        student_output=HOSTILE, student_output_lines=HOSTILE.count('\n') + 1, seconds=1.5,
+        limits={'memory_mb': 512, HOSTILE: HOSTILE}, notes=[HOSTILE, HOSTILE],
+        isolation={'mode': HOSTILE, 'description': HOSTILE, 'why': HOSTILE}, seed_secret=False)
+
+
+@pytest.fixture
+def report():
+    return inert_report(hostile_report())
+
+
+def test_the_central_pass_leaves_no_string_unmade_inert(report):
+    for value in strings(json.loads(json.dumps(report.to_dict(), default=repr))):
+        assert_inert(value)
+    check = report.exercises[0].checks[1]
+    assert check.message == inert(HOSTILE) and check.expected == inert(HOSTILE)
+    assert check.actual == [inert(HOSTILE), (1.5, inert(HOSTILE)),
+                            {inert(HOSTILE): [inert(HOSTILE), None, True]}]
+    assert (check.status, check.score, check.examples) == ('failed', 0.0, 3)
+    assert report.seed == 123 and report.limits['memory_mb'] == 512
+
+
+def test_the_central_pass_turns_objects_into_their_inert_repr():
+    class Loud:
+        def __repr__(self):
+            return '\x1b[2J'
+
+    check = CheckReport('core.x', 'core', 'd', 'h', 'failed', 0.0, 1.0, expected=Loud(),
+                        actual=[Loud()])
+    report = inert_report(Report('impl', 1, 'quick', {}, [ExerciseReport('core', 't', [check])]))
+    assert check.expected == '\\x1b[2J' and check.actual == ['\\x1b[2J']
+    assert report.exercises[0].checks[0] is check
+
+
+def test_build_report_makes_student_text_inert_and_keeps_the_graders():
+    check = next(c for c in all_checks() if c.id == 'core.add')
+    result = Result('core.add', 'core', 'failed', 0.0, check.points, message=HOSTILE, what=HOSTILE,
+                    expected=HOSTILE, actual=[HOSTILE], notes=HOSTILE, case={'x': HOSTILE},
+                    case_text=HOSTILE, traceback=HOSTILE)
+    target = Target('package', 'evil', f'/tmp/{HOSTILE}')
+    report = build_report(target, [check], {'core.add': result}, Config(), 7, 'quick',
+                          'progress 10%\rprogress 100%\n\x1b[2Jcleared\n', 1.0, {})
+    for value in strings(json.loads(json_format.render(report))):
+        assert_inert(value)
+    shown = report.exercises[0].checks[0]
+    assert shown.message == inert(HOSTILE) and shown.traceback == inert(HOSTILE)
+    assert shown.description == check.description and shown.hint == check.hint
+    assert report.student_output == 'progress 10%\\x0dprogress 100%\n\\x1b[2Jcleared'
+    assert report.student_output_lines == 2   # the \r split no line
+
+
+def test_text_shows_the_escapes_and_nothing_acts(report):
+    out = text.render(report)
+    assert_inert(out)
+    assert '\\x1b[31mRED' in out and '\\u202eevil' in out and '\\x0dOVERWRITTEN' in out
+    coloured = text.render(report, colour=True)
+    assert_inert(re.sub('\x1b\\[[0-9;]*m', '', coloured))   # only the grader's own colours
+
+
+def test_json_output_and_its_parsed_strings_are_inert(report):
+    out = json_format.render(report)
+    assert_inert(out)
+    data = json.loads(out)
+    for value in strings(data):
+        assert_inert(value)
+    assert data['student_output'] == inert(HOSTILE)
+
+
+def test_gradescope_results_have_no_control_characters(report):
+    out = gradescope.render(report)
+    assert_inert(out)
+    results = json.loads(out)
+    for value in strings(results):
+        assert_inert(value)
+    for output in [results['output']] + [t['output'] for t in results['tests']]:
+        assert not [c for c in output if unicodedata.category(c) == 'Cc' and c not in '\n\t']
+        assert '\x00' not in output
+    assert any('\\x00' in t['output'] for t in results['tests'])   # shown, not carried
