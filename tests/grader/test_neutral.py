@@ -4,6 +4,7 @@ import dataclasses
 import json
 import re
 import unicodedata
+import xml.etree.ElementTree as ET
 
 import pytest
 
@@ -11,7 +12,7 @@ from checks import all_checks
 from checks.runner import Result
 from grading.assemble import build_report, inert_report
 from grading.config import Config
-from grading.formats import gradescope, json_format, text
+from grading.formats import gradescope, json_format, junit, text
 from grading.loader import Target
 from grading.model import CheckReport, ExerciseReport, Report
 from grading.neutral import MARK, PLACEHOLDER, inert, no_workflow_commands
@@ -302,3 +303,24 @@ def test_gradescope_results_have_no_control_characters(report):
         assert not [c for c in output if unicodedata.category(c) == 'Cc' and c not in '\n\t']
         assert '\x00' not in output
     assert any('\\x00' in t['output'] for t in results['tests'])   # shown, not carried
+
+
+def xml_1_0_char(char):
+    code = ord(char)
+    return (char in '\t\n\r' or 0x20 <= code <= 0xd7ff or 0xe000 <= code <= 0xfffd
+            or 0x10000 <= code <= 0x10ffff)
+
+
+@pytest.mark.parametrize('central', [True, False], ids=['inert report', 'raw report'])
+def test_junit_is_well_formed_xml_whatever_the_report(central):
+    report = inert_report(hostile_report()) if central else hostile_report()
+    out = junit.render(report)
+    assert all(xml_1_0_char(c) for c in out)
+    assert_inert(out)
+    out.encode('utf-8')
+    suites = ET.fromstring(out.encode('utf-8'))
+    assert suites.tag == 'testsuites' and suites.get('skipped') is None
+    assert suites.get('tests') == str(len(STATUSES) + 1)
+    assert [s.get('skipped') for s in suites.iter('testsuite')] == ['1', '0']
+    skipped = [s for s in suites.iter('skipped')]
+    assert len(skipped) == 1 and skipped[0].text == skipped[0].get('message') == inert(HOSTILE)
