@@ -3,12 +3,18 @@
 The reporter reads a step output named `result`: base64 of JSON {version, status, max_score,
 tests: [{name, status, score, message, ...}]}. Annotations (::error ...) are printed by the grader
 only; the student's output is shown after ::stop-commands:: with a one-time token, so nothing it
-prints can be taken for a command (a forged ::notice, a fake score).
+prints can be taken for a command (a forged ::notice, a fake score). Inside that fence every line
+also goes through no_workflow_commands, a second layer should the fence ever fail.
+
+The annotations sit outside the fence and carry check messages, which quote student code: their
+text is inert (the newline is the only line break left) and %-escaped as the runner unescapes
+it, so a message stays on its annotation's line and cannot start a command of its own.
 """
 import base64
 import json
 import secrets
 
+from ..neutral import inert, no_workflow_commands
 from .text import render as render_text
 
 
@@ -40,14 +46,17 @@ def render(report):
                              f'{_escape_data(check.message)}')
     lines.append(f'::notice title=Score::{report.score:g}/{report.max_score:g}')
     lines.append(f'::stop-commands::{token}')
-    lines.append(render_text(report, colour=False).rstrip('\n'))
+    lines.append(no_workflow_commands(render_text(report, colour=False).rstrip('\n')))
     lines.append(f'::{token}::')
     return '\n'.join(lines) + '\n'
 
 
 def _escape_data(text):
-    return str(text).replace('%', '%25').replace('\r', '%0D').replace('\n', '%0A')
+    """Annotation text on one line: inert leaves the newline as the only line break, and it is
+    %-escaped here (a carriage return too, in case) as the runner unescapes data."""
+    return inert(text).replace('%', '%25').replace('\r', '%0D').replace('\n', '%0A')
 
 
 def _escape_property(text):
+    """A property value (title=...): also no ':' to end the command part, no ',' to add one."""
     return _escape_data(text).replace(':', '%3A').replace(',', '%2C')

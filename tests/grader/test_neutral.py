@@ -12,7 +12,7 @@ from checks import all_checks
 from checks.runner import Result
 from grading.assemble import build_report, inert_report
 from grading.config import Config
-from grading.formats import gradescope, json_format, junit, text
+from grading.formats import github, gradescope, json_format, junit, text
 from grading.loader import Target
 from grading.model import CheckReport, ExerciseReport, Report
 from grading.neutral import MARK, PLACEHOLDER, inert, no_workflow_commands
@@ -324,3 +324,26 @@ def test_junit_is_well_formed_xml_whatever_the_report(central):
     assert [s.get('skipped') for s in suites.iter('testsuite')] == ['1', '0']
     skipped = [s for s in suites.iter('skipped')]
     assert len(skipped) == 1 and skipped[0].text == skipped[0].get('message') == inert(HOSTILE)
+
+
+@pytest.mark.parametrize('central', [True, False], ids=['inert report', 'raw report'])
+def test_github_log_has_no_commands_but_the_graders(central):
+    report = inert_report(hostile_report()) if central else hostile_report()
+    out = github.render(report)
+    if central:
+        assert_inert(out)
+    lines = re.split('\r\n|[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]', out.rstrip('\n'))
+    commands = [(n, line) for n, line in enumerate(lines) if runner_would_run(line)]
+    failing = sum(c.status in ('failed', 'error', 'timeout') for e in report.exercises
+                  for c in e.checks)
+    fence = re.fullmatch('::stop-commands::([0-9a-f]{32})', lines[failing + 1])
+    assert fence, lines[:failing + 2]
+    assert [n for n, _ in commands] == list(range(failing + 2)) + [len(lines) - 1]
+    assert lines[-1] == f'::{fence.group(1)}::'
+    assert lines[failing] == '::notice title=Score::1/6'
+    for line in lines[:failing]:
+        title, message = re.fullmatch('::error title=([^:,]*)::(.*)', line).groups()
+        assert title and '\n' not in message and '\r' not in message
+    fenced = lines[failing + 2:-1]
+    assert sum('forged annotation' in line for line in fenced) > 1   # shown, not run
+    assert f'{MARK}::error::forged annotation' in fenced   # the second layer at work
