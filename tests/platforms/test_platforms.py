@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -59,18 +60,22 @@ def grader_source(tmp_path_factory):
     return export(tmp_path_factory.mktemp('gradescope') / 'source')
 
 
-def autograder(tmp_path, source, submit, grader_args='', **env):
+def autograder(tmp_path, source, submit, grader_args='', cwd=None, **env):
     """Run run_autograder in a fresh /autograder-like folder; (process, results.json data)."""
     root = tmp_path / 'autograder'
     (root / 'submission').mkdir(parents=True)
     submit(root / 'submission')
+    # The grader's sandbox users are locked in a folder under TMPDIR, here a private one: a range
+    # of its own keeps it from taking (and killing) the users of another grader on this machine.
+    env.setdefault('GRADER_SANDBOX_UIDS', '63000-63999')
     process = subprocess.run(
         ['bash', str(RUN_AUTOGRADER)], capture_output=True, text=True, encoding='utf-8',
-        timeout=240, env=environment(AUTOGRADER_ROOT=str(root), GRADER_SOURCE=str(source),
-                                     PYTHON=sys.executable, GRADER_ARGS=grader_args,
-                                     TMPDIR=str(tmp_path), **env))
+        timeout=240, cwd=cwd,
+        env=environment(AUTOGRADER_ROOT=str(root), GRADER_SOURCE=str(source),
+                        PYTHON=sys.executable, GRADER_ARGS=grader_args, TMPDIR=str(tmp_path),
+                        **env))
     results = root / 'results' / 'results.json'
-    assert results.is_file(), process.stderr
+    assert results.is_file() and not results.is_symlink(), process.stderr
     data = json.loads(results.read_text())
     check_gradescope_results(data)
     return process, data
@@ -152,6 +157,151 @@ def test_gradescope_fallback_when_the_grader_fails(tmp_path, grader, expected):
         assert 'Traceback: boom' in data['output']
 
 
+def fake_grader(tmp_path, body):
+    """A grader source whose grader.py runs `body` (with os, sys, pathlib, REPORT = the --output
+    path) and writes no report unless the body does."""
+    source = tmp_path / 'source'
+    source.mkdir()
+    (source / 'grader.py').write_text(
+        'import os, pathlib, sys\n'
+        'REPORT = pathlib.Path(sys.argv[sys.argv.index("--output") + 1])\n' + body + '\n')
+    return source
+
+
+def valid_report(**fields):
+    """A small results.json, as the grader writes it, for fake graders to write."""
+    return json.dumps({'score': 1, 'output': 'graded', 'stdout_visibility': 'hidden',
+                       'tests': [{'name': 'one', 'number': '1', 'score': 1, 'max_score': 1,
+                                  'status': 'passed', 'output': '', 'visibility': 'visible'}],
+                       **fields})
+
+
+def package(folder):
+    (folder / 'exercises').mkdir()
+    (folder / 'exercises' / '__init__.py').write_text('')
+
+
+@pytest.mark.parametrize('case', ['report', 'grader fails', 'refused before grading'])
+def test_gradescope_own_python_steps_ignore_planted_modules(tmp_path, case):
+    """run_autograder's own Python (checking and writing results.json, the fallback) imports
+    nothing from a working folder: a json.py in the submission, in the folder it is started
+    from, and planted (as code running as the grader could) in the grader's working folder and
+    beside its report never runs."""
+    marker = tmp_path / 'planted-json-ran'
+    planted = (f'import sys\nopen({str(marker)!r}, "a").write(repr(sys.orig_argv) + "\\n")\n'
+               'dumps = loads = dump = load = None\n')
+    start = tmp_path / 'start'
+    start.mkdir()
+    (start / 'json.py').write_text(planted)
+    (tmp_path / 'planted.py').write_text(planted)
+    source = fake_grader(tmp_path, f"""
+plant = pathlib.Path({str(tmp_path / 'planted.py')!r}).read_text()
+for folder in (pathlib.Path.cwd(), REPORT.parent):
+    (folder / 'json.py').write_text(plant)
+pathlib.Path({str(tmp_path / 'planted-at')!r}).write_text(str(pathlib.Path.cwd()))
+""" + (f'REPORT.write_text({valid_report()!r})' if case == 'report' else 'sys.exit(3)'))
+
+    def submit(folder):
+        package(folder)
+        (folder / 'json.py').write_text(planted)
+        (folder / 'exercises' / 'json.py').write_text(planted)
+        if case == 'refused before grading':
+            (folder / 'exercises' / 'nodes.py').symlink_to('/etc/passwd')
+    process, data = autograder(tmp_path, source, submit, cwd=start)
+    assert process.returncode == 0, process.stderr
+    assert not marker.exists(), marker.read_text()
+    if case == 'report':
+        assert data['score'] == 1 and data['output'] == 'graded'
+    elif case == 'grader fails':
+        assert data['score'] == 0 and 'the grader itself failed' in data['output']
+    else:
+        assert data['score'] == 0 and 'exercises/nodes.py is a link' in data['output']
+    # the fake grader did run, and plant, except when the submission was refused before
+    assert (tmp_path / 'planted-at').exists() == (case != 'refused before grading')
+
+
+@pytest.mark.parametrize('when', ['before grading', 'while grading'])
+@pytest.mark.parametrize('grader_status', [0, 3])
+def test_gradescope_results_link_is_not_followed(tmp_path, when, grader_status):
+    """A link at results.json (left before grading, or planted while the grader runs) is
+    replaced, never written through: its target keeps its content, results.json is a regular
+    file of its own, readable by all; the results folder is root's alone."""
+    target = tmp_path / 'target.txt'
+    target.write_text('unchanged')
+    results = tmp_path / 'autograder' / 'results'
+    plant = (f'for name in ("results.json", "results.json.tmp"):\n'
+             f'    link = pathlib.Path({str(results)!r}) / name\n'
+             f'    link.unlink(missing_ok=True)\n'
+             f'    link.symlink_to({str(target)!r})\n')
+    source = fake_grader(tmp_path, (plant if when == 'while grading' else '')
+                         + (f'REPORT.write_text({valid_report()!r})' if grader_status == 0
+                            else 'sys.exit(3)'))
+
+    def submit(folder):
+        package(folder)
+        if when == 'before grading':
+            results.mkdir()
+            (results / 'results.json').symlink_to(target)
+    process, data = autograder(tmp_path, source, submit)
+    assert process.returncode == 0, process.stderr
+    assert target.read_text() == 'unchanged'
+    assert data['score'] == (1 if grader_status == 0 else 0)
+    info = os.lstat(results / 'results.json')
+    assert stat.S_ISREG(info.st_mode) and stat.S_IMODE(info.st_mode) == 0o644
+    assert stat.S_IMODE(os.stat(results).st_mode) == 0o700
+    assert not [p.name for p in results.iterdir()
+                if p.name not in ('results.json', 'results.json.tmp')]   # no temporary left
+
+
+@pytest.mark.parametrize('report', [
+    '{"score": 1, "tests": [{"name": "one", "score": 1, "max_score": 1}]}',   # no status
+    '{"score": "1", "tests": []}',
+    '{"score": NaN, "tests": []}',
+    '[1, 2]',
+    '{"score": 1, "tests": [{"name": "one", "score": 1, "max_score": 1, "status": "passed"}',
+])
+def test_gradescope_invalid_report_falls_back(tmp_path, report):
+    source = fake_grader(tmp_path, f'REPORT.write_text({report!r})')
+    process, data = autograder(tmp_path, source, package)
+    assert process.returncode == 0, process.stderr
+    assert data['score'] == 0 and 'without a valid results.json' in data['output']
+
+
+SECRET_SEED = '8072365143'
+
+
+def test_gradescope_passes_the_seed_in_the_environment_only(tmp_path):
+    """GRADER_SEED reaches the grader's environment, not its command line, and what the grader
+    says about it never reaches results.json."""
+    seen = tmp_path / 'seen.json'
+    source = fake_grader(tmp_path, f"""
+import json
+pathlib.Path({str(seen)!r}).write_text(json.dumps([sys.argv, os.environ.get('GRADER_SEED')]))
+REPORT.write_text(json.dumps({{'score': 0, 'output': 'seed ' + os.environ['GRADER_SEED'],
+    'tests': [{{'name': 'one', 'number': '1', 'score': 0, 'max_score': 1, 'status': 'failed',
+               'output': 'GRADER_SEED=' + os.environ['GRADER_SEED'], 'visibility': 'visible'}}]}}))
+""")
+    process, data = autograder(tmp_path, source, package, GRADER_SEED=SECRET_SEED)
+    argv, environ_seed = json.loads(seen.read_text())
+    assert environ_seed == SECRET_SEED
+    assert not any(SECRET_SEED in a for a in argv) and '--seed' not in argv
+    text = (tmp_path / 'autograder' / 'results' / 'results.json').read_text()
+    assert SECRET_SEED not in text and data['output'] == 'seed <secret seed>'
+
+
+def test_gradescope_secret_seed_reaches_the_grader(tmp_path, grader_source):
+    def submit(folder):
+        shutil.copytree(ROOT / 'reference', folder / 'exercises',
+                        ignore=shutil.ignore_patterns('__pycache__'))
+    process, data = autograder(tmp_path, grader_source, submit, '--check core.add',
+                               GRADER_SEED=SECRET_SEED)
+    assert process.returncode == 0, process.stderr
+    assert data['score'] == 2, data['output']
+    assert 'seed secret' in data['output']
+    text = (tmp_path / 'autograder' / 'results' / 'results.json').read_text()
+    assert SECRET_SEED not in text
+
+
 def test_gradescope_setup_script_is_valid_bash():
     for script in ('setup.sh', 'run_autograder'):
         path = PLATFORMS / 'gradescope' / script
@@ -210,7 +360,9 @@ def test_github_command_writes_the_classroom_result(tmp_path, student_repo):
     assert by_id['core.add']['status'] == 'pass' and by_id['core.add']['score'] == 2
     assert by_id['ex1.by_hand']['status'] == 'fail' and by_id['ex1.by_hand']['score'] == 0
     assert '::notice title=Score::4/8' in process.stdout
-    assert 'seed 123' in process.stdout   # the GRADER_SEED secret reaches --seed
+    # the GRADER_SEED secret reaches the grader through the environment, never as --seed
+    assert '--seed' not in command
+    assert 'seed secret' in process.stdout and 'seed 123' not in process.stdout
 
 
 # --- GitLab ---------------------------------------------------------------------------------------
@@ -241,7 +393,9 @@ def check_junit_counts(suites):
             assert len(outcomes) <= 1
         for key in totals:
             totals[key] += counts[key]
-    assert {k: int(suites.get(k)) for k in totals} == totals
+    # <testsuites> may leave out `skipped` (Jenkins' junit-10.xsd allows none there)
+    summed = {k: v for k, v in totals.items() if k != 'skipped' or suites.get(k) is not None}
+    assert {k: int(suites.get(k)) for k in summed} == summed
     return totals
 
 
