@@ -37,3 +37,20 @@ class CannotCheck(BaseException):
 
 class ExampleTimeout(Exception):
     """One example ran past its time limit. An Exception, so Hypothesis shrinks the hang."""
+
+
+class ExecutorMisbehaved(Exception):
+    """The executor died, or sent something that is not an answer: the check it served fails.
+    An Exception, so that Hypothesis shrinks a crash to the smallest example that causes it."""
+
+
+class ExecutorTimeout(Exception):
+    """No answer came before the example's deadline; the executor was stopped."""
+
+
+class LoadFailed(BaseException):
+    """The implementation could not be imported (again) when the executor restarted."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message

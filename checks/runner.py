@@ -1,14 +1,12 @@
-"""Running one check against one implementation, in this process, and saying what happened.
+"""Running one check against one implementation, and saying what happened.
 
-Process isolation, CPU and memory limits belong to the grader; here: Hypothesis with explicit
-settings and a per-check seed, a per-example time limit (so a hang shrinks to the smallest graph
-that hangs), and the minimal failing example kept as data through a side channel.
+Hypothesis, the oracle and every verdict live here, on the trusted side; the implementation lives
+in an executor process this side only sends requests to (checks.remote). Here: Hypothesis with
+explicit settings and a per-check seed, a deadline per example (a hang is shrunk to the smallest
+graph that hangs) and per check (wall clock and the executor's CPU time), and the minimal failing
+example kept as data through a side channel.
 """
-import contextlib
-import json
 import re
-import signal
-import threading
 import time
 import traceback
 from dataclasses import dataclass
@@ -16,18 +14,25 @@ from dataclasses import dataclass
 from hypothesis import example, given, seed as hypothesis_seed
 from hypothesis.errors import FlakyFailure, Unsatisfiable
 
-from .adapters import MissingName
+from .adapters import NAME_EXERCISE, Driver
 from .explain import decode, encode, explain
-from .failures import CannotCheck, ExampleTimeout, Mismatch, NotAttempted
+from .failures import (CannotCheck, ExampleTimeout, ExecutorMisbehaved, ExecutorTimeout,
+                       LoadFailed, Mismatch, NotAttempted)
 from .profiles import DEFAULT_SEED, derived_seed, hypothesis_settings
+from .remote import MissingName, Remote, StudentError
 
 STATUSES = ('passed', 'failed', 'error', 'timeout', 'not_attempted', 'skipped')
 _STUB = re.compile(r'\s*Exercise\s+(\d)\b')
 HANGS_BEFORE_GIVING_UP = 3  # each shrink step of a hang costs a whole time limit
+CRASHES_BEFORE_GIVING_UP = 3  # each costs a fresh executor
 
 
 class _StopSearching(BaseException):
-    """Enough examples hung: report the smallest so far rather than shrink for minutes."""
+    """Enough examples hung or crashed: report the smallest so far rather than shrink on."""
+
+
+class _OverBudget(BaseException):
+    """The check ran past its wall-clock or CPU budget."""
 
 
 @dataclass
@@ -50,16 +55,27 @@ class Result:
     seed: int = DEFAULT_SEED
     blocked_by: str = ''       # the exercise whose stub stopped this check, if one did
     load_error: bool = False   # the implementation could not even be imported
+    grader_error: bool = False  # the grader itself failed (exit status 3)
 
     def to_dict(self):
         return {key: value for key, value in self.__dict__.items()}
 
 
+@dataclass
+class Budget:
+    """The limits of one check: per example (wall), and for the whole check (wall and CPU)."""
+    example_seconds: float = 2.0
+    check_wall_seconds: float = 60.0
+    check_cpu_seconds: float = 30.0
+
+
 class Context:
-    """What a check's verify(ctx, case) sees: the adapter, and the run's settings."""
+    """What a check's verify(ctx, case) sees: the implementation (through the adapter), the
+    remote objects, and the run's settings."""
 
     def __init__(self, check, adapter, seed, profile):
         self.check, self.adapter, self.seed, self.profile = check, adapter, seed, profile
+        self.remote = adapter.remote
 
     @property
     def api(self):
@@ -73,43 +89,66 @@ class Context:
         return self.adapter.operations
 
 
-def run(check, adapter, seed=DEFAULT_SEED, profile='quick', example_timeout=None, replay=None):
-    """Run `check`; `replay` (case data from a report) runs that one example instead of a search."""
-    ctx = Context(check, adapter, seed, profile)
-    side = {'case': None, 'examples': 0, 'hangs': 0}
-    started = time.perf_counter()
+def run(check, executor, spec, seed=DEFAULT_SEED, profile='quick', budget=None, replay=None):
+    """Run `check` on the implementation behind `executor` (exchange(request, deadline)),
+    graded on `spec`; `replay` (case data from a report) runs that one example instead."""
+    budget = budget or Budget()
+    remote = Remote(executor, NAME_EXERCISE)
+    ctx = Context(check, Driver(remote, spec), seed, profile)
+    side = {'case': None, 'examples': 0, 'hangs': 0, 'crashes': 0, 'why': ''}
+    started = time.monotonic()
+    ends = started + budget.check_wall_seconds
+    cpu_start = executor.cpu_seconds()
 
     def body(case):
         side['case'], side['examples'] = case, side['examples'] + 1
+        now = time.monotonic()
+        if now >= ends:
+            raise _OverBudget(f'still running after {budget.check_wall_seconds:g} s (wall clock): '
+                              'a hang or an endless loop?')
+        limit = min(now + budget.example_seconds, ends) if budget.example_seconds else ends
+        remote.new_example(limit)
         try:
-            with _time_limit(example_timeout):
-                check.verify(ctx, case)
-        except NotImplementedError as error:
-            if _stub_exercise(error) == check.exercise:
-                raise NotAttempted(f'still the stub: {_first_line(error)}') from None
+            check.verify(ctx, case)
+        except StudentError as error:
+            stub = _stub_exercise(error)
+            if stub == check.exercise:
+                raise NotAttempted(f'still the stub: {error.first_line}') from None
             raise
         except MissingName as error:
             if error.exercise == check.exercise:
                 raise NotAttempted(str(error)) from None
             raise Mismatch(f'needs {error.exercise}: {error}', blocked_by=error.exercise) from None
-        except ExampleTimeout:
+        except ExecutorTimeout:
+            if time.monotonic() >= ends:
+                raise _OverBudget(f'still running after {budget.check_wall_seconds:g} s (wall '
+                                  'clock): a hang or an endless loop?') from None
             side['hangs'] += 1
             if side['hangs'] >= HANGS_BEFORE_GIVING_UP:
                 raise _StopSearching() from None
+            raise ExampleTimeout(f'example took longer than {budget.example_seconds} s') \
+                from None
+        except ExecutorMisbehaved as error:
+            side['crashes'] += 1
+            side['why'] = str(error)
+            if side['crashes'] >= CRASHES_BEFORE_GIVING_UP:
+                raise _StopSearching() from None
             raise
+        finally:
+            _check_cpu(executor, cpu_start, budget)
 
     def result(status, message='', **fields):
         return Result(check.id, check.exercise, status,
                       check.points if status == 'passed' else 0.0, check.points, message,
-                      examples=side['examples'], seconds=time.perf_counter() - started,
+                      examples=side['examples'], seconds=time.monotonic() - started,
                       seed=seed, **fields)
 
     try:
-        missing = set(check.operations) - set(adapter.operations)
-        if check.level == 'article' and 'article' not in adapter.levels:
-            raise CannotCheck(f'{adapter.name} provides only the functional level')
+        missing = set(check.operations) - set(spec.operations)
+        if check.level == 'article' and 'article' not in spec.levels:
+            raise CannotCheck(f'{spec.name} provides only the functional level')
         if missing:
-            raise CannotCheck(f'{adapter.name} does not support {", ".join(sorted(missing))}')
+            raise CannotCheck(f'{spec.name} does not support {", ".join(sorted(missing))}')
         if replay is not None:
             body(decode(replay))
         elif check.cases is None:
@@ -126,13 +165,21 @@ def run(check, adapter, seed=DEFAULT_SEED, profile='quick', example_timeout=None
         return result('not_attempted', error.message)
     except CannotCheck as error:
         return result('skipped', error.reason)
+    except LoadFailed as error:
+        return result('error', error.message, load_error=True)
+    except _OverBudget as error:
+        return result('timeout', str(error), **_case(side['case']))
     except Mismatch as error:
         return result('failed', error.what, what=error.what, expected=error.expected,
                       actual=error.actual, notes=error.notes,
                       blocked_by=error.blocked_by, **_case(side['case']))
-    except (ExampleTimeout, _StopSearching):
-        return result('timeout', f'an example ran longer than {example_timeout} s (the '
+    except (ExampleTimeout, _StopSearching) as error:
+        if side['crashes'] and not side['hangs']:
+            return result('error', side['why'], **_case(side['case']))
+        return result('timeout', f'an example ran longer than {budget.example_seconds} s (the '
                       'smallest such example found is shown)', **_case(side['case']))
+    except ExecutorMisbehaved as error:
+        return result('error', str(error), **_case(side['case']))
     except FlakyFailure as error:
         return result('failed', 'the same example passed once and failed once: the results '
                       'depend on earlier calls (state kept between calls?)',
@@ -141,20 +188,33 @@ def run(check, adapter, seed=DEFAULT_SEED, profile='quick', example_timeout=None
     except Unsatisfiable as error:
         return result('error', f'the grader could not generate examples ({error}): '
                       'please report this', **_case(side['case']))
-    except RecursionError as error:
-        return result('error', 'maximum recursion depth exceeded (does something call itself '
-                      'forever?)', traceback=_student_frames(error, adapter),
-                      **_case(side['case']))
-    except SystemExit as error:
-        return result('error', f'the implementation called sys.exit({error.code!r})',
-                      traceback=_student_frames(error, adapter), **_case(side['case']))
-    except Exception as error:
-        exercise = _stub_exercise(error) if isinstance(error, NotImplementedError) else None
+    except StudentError as error:
+        exercise = _stub_exercise(error)
         if exercise:
-            return result('failed', f'needs {exercise}: {_first_line(error)}',
+            return result('failed', f'needs {exercise}: {error.first_line}',
                           blocked_by=exercise, **_case(side['case']))
-        return result('error', f'{type(error).__name__}: {_first_line(error)}',
-                      traceback=_student_frames(error, adapter), **_case(side['case']))
+        return result('error', _student_message(error),
+                      traceback=executor.shown(error.traceback), **_case(side['case']))
+    except Exception as error:  # noqa: BLE001 - a bug of the grader's own: say so, carry on
+        return result('error', 'the grader failed on this check (a bug in the grader, not in '
+                      f'your code; please report it): {type(error).__name__}: {error}',
+                      traceback=traceback.format_exc(limit=-8), grader_error=True)
+
+
+def _check_cpu(executor, cpu_start, budget):
+    if cpu_start is None or not budget.check_cpu_seconds:
+        return
+    used = executor.cpu_seconds()
+    if used is not None and used - cpu_start > budget.check_cpu_seconds:
+        raise _OverBudget(f'used more than {budget.check_cpu_seconds:g} s of CPU time')
+
+
+def _student_message(error):
+    if error.is_a('RecursionError'):
+        return 'maximum recursion depth exceeded (does something call itself forever?)'
+    if error.is_a('SystemExit'):
+        return f'the implementation called sys.exit({error.exit_code})'
+    return f'{error.type_name}: {error.first_line}'
 
 
 def _case(case):
@@ -164,53 +224,12 @@ def _case(case):
 
 
 def _stub_exercise(error):
-    match = _STUB.match(str(error))
+    if not error.is_a('NotImplementedError'):
+        return None
+    match = _STUB.match(error.message)
     return f'ex{match.group(1)}' if match else None
 
 
 def _first_line(error):
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
-
-
-def _student_frames(error, adapter):
-    """The traceback, keeping only frames in the implementation's own files."""
-    frames = traceback.extract_tb(error.__traceback__)
-    paths = tuple(str(p) for p in adapter.source_paths)
-    own = [f for f in frames if paths and f.filename.startswith(paths)]
-    lines = traceback.format_list(own or frames[-3:])
-    lines += traceback.format_exception_only(type(error), error)
-    return ''.join(lines).rstrip()
-
-
-@contextlib.contextmanager
-def _time_limit(seconds):
-    """Raise ExampleTimeout in this thread after `seconds` of wall-clock time (POSIX main thread).
-
-    Elsewhere (Windows, a worker thread) there is no per-example limit: the grader's per-check
-    limit still stops a hang, without shrinking it.
-    """
-    usable = (seconds and hasattr(signal, 'setitimer')
-              and threading.current_thread() is threading.main_thread())
-    if not usable:
-        yield
-        return
-
-    def expire(signum, frame):
-        raise ExampleTimeout(f'example took longer than {seconds} s')
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-def run_all(checks, adapter, **options):
-    return [run(check, adapter, **options) for check in checks]
-
-
-def dumps(results):
-    return json.dumps([r.to_dict() for r in results], indent=2, default=repr)

@@ -25,7 +25,7 @@ def versions():
             'platform': sys.platform}
 
 
-def reproduce_command(target, check_id, seed, profile):
+def reproduce_command(target, check_id, seed, profile, seed_secret=False):
     parts = ['python', 'grader.py']
     if target.kind != 'adapter':
         parts += ['--impl', target.path and _relative(target.path) or target.name]
@@ -33,10 +33,13 @@ def reproduce_command(target, check_id, seed, profile):
         adapter = _relative(target.adapter_file)
         parts += ['--adapter', adapter + (f':{target.adapter_class}' if target.adapter_class
                                           else '')]
-    parts += ['--check', check_id, '--seed', str(seed)]
+    parts += ['--check', check_id]
+    if not seed_secret:
+        parts += ['--seed', str(seed)]
     if profile != 'quick':
         parts += ['--profile', profile]
-    return ' '.join(shlex.quote(p) for p in parts)
+    command = ' '.join(shlex.quote(p) for p in parts)
+    return f'GRADER_SEED=<the secret seed> {command}' if seed_secret else command
 
 
 def _relative(path):
@@ -49,7 +52,7 @@ def _relative(path):
 
 
 def build_report(target, checks, results, config, seed, profile, student_output, seconds,
-                 limits):
+                 limits, isolation=None, seed_secret=False):
     points = config.points(checks)
     failed_probes = {kind: r.check_id for c in checks for kind in c.probes
                      for r in [results[c.id]] if r.status in ('failed', 'error', 'timeout')}
@@ -74,17 +77,23 @@ def build_report(target, checks, results, config, seed, profile, student_output,
                 traceback=result.traceback,
                 likely_culprit=_culprit(check, result, failed_probes),
                 reproduce='' if passed or result.status == 'skipped'
-                else reproduce_command(target, check.id, seed, profile),
+                else reproduce_command(target, check.id, seed, profile, seed_secret),
                 examples=result.examples, seconds=result.seconds,
                 blocked_by=result.blocked_by, visibility=config.visibility(check)))
         exercises.append(report)
     text, lines = trim_output(inert(student_output))   # before a \r can split a line
     load_errors = sorted({r.message for r in results.values() if r.load_error})
     notes = [f'the implementation could not be imported: {m}' for m in load_errors]
-    return inert_report(Report(implementation=target.label, seed=seed, profile=profile,
-                               versions=versions(), exercises=exercises, student_output=text,
-                               student_output_lines=lines, seconds=seconds, limits=limits,
-                               notes=notes))
+    failed = sorted(r.check_id for r in results.values() if r.grader_error)
+    if failed:
+        notes.append(f'the grader itself failed on {", ".join(failed)}: a bug in the grader, not '
+                     'in the implementation; please report it')
+    isolation = isolation or {'mode': 'none', 'description': '', 'why': ''}
+    return inert_report(Report(
+        implementation=target.label, seed=None if seed_secret else seed, profile=profile,
+        versions=versions(), exercises=exercises, student_output=text, student_output_lines=lines,
+        seconds=seconds, limits=limits, notes=notes, isolation=isolation, seed_secret=seed_secret,
+        grader_failed=failed))
 
 
 def inert_report(report):

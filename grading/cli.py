@@ -4,9 +4,12 @@ Exit codes: 0 every check passed, 1 some check did not, 2 a usage error (the mes
 type), 3 the grader itself failed (the report is still written when there are results to write).
 """
 import argparse
+import contextlib
+import dataclasses
 import json
 import os
 import sys
+import tempfile
 import time
 import traceback
 from pathlib import Path
@@ -16,11 +19,11 @@ from checks.profiles import DEFAULT_SEED, PROFILES
 from checks.registry import EXERCISES
 
 from . import config as config_module
+from . import sandbox as sandbox_module
 from .assemble import build_report
 from .formats import github, gradescope, json_format, junit, text
-from .isolation import (default_jobs, remove_scratch, run_exercises, scratch_dir,
-                        student_output)
-from .loader import UsageError, resolve
+from .isolation import default_jobs, run_exercises
+from .loader import UsageError, as_data, resolve, spec_of
 
 ROOT = Path(__file__).resolve().parents[1]
 FORMATS = ('text', 'json', 'gradescope', 'junit', 'github')
@@ -115,7 +118,7 @@ def grade(args, out=None):
     checks = select_checks(args)
     if args.list:
         return list_checks(checks, config)
-    seed = args.seed if args.seed is not None else (config.seed or DEFAULT_SEED)
+    seed, secret = choose_seed(args, config)
     profile = args.profile or config.profile or 'quick'
     impl = args.impl if args.impl or args.adapter else str(ROOT / 'exercises')
     target = resolve(impl, args.adapter)
@@ -124,13 +127,33 @@ def grade(args, out=None):
         raise UsageError(f'-j {args.jobs}: give at least 1 (exercises graded at once)')
     report = run_and_report(target, checks, config, seed, profile, replay,
                             progress_stream=sys.stderr if sys.stderr.isatty() else None,
-                            jobs=args.jobs)
+                            jobs=args.jobs, seed_secret=secret)
     try:
         write(report, args.format, args.output, colour=not args.no_color)
     except Exception:
         _write_fallback(report, args.format, args.output)
         raise  # main() still exits 3 with the traceback
+    if report.grader_failed:
+        print(f'grader: the grader itself failed on {", ".join(report.grader_failed)}; this is a '
+              'bug in the grader, not in your code (the report says more)', file=sys.stderr)
+        return 3
     return 0 if report.passed else 1
+
+
+def choose_seed(args, config):
+    """(seed, secret): --seed, else GRADER_SEED from the environment (a secret: kept out of the
+    command line, which other users' processes can read, and out of the reports students see),
+    else grading.toml's, else the default."""
+    if args.seed is not None:
+        return args.seed, False
+    secret = os.environ.get('GRADER_SEED', '').strip()
+    if secret:
+        try:
+            return int(secret), True
+        except ValueError:
+            raise UsageError('GRADER_SEED must be a whole number, e.g. the output of python -c '
+                             '"import secrets; print(secrets.randbits(64))"') from None
+    return config.seed or DEFAULT_SEED, False
 
 
 def _write_fallback(report, failed_format, output):
@@ -165,11 +188,17 @@ def _replay(value, checks):
 
 
 def run_and_report(target, checks, config, seed, profile, replay=None, progress_stream=None,
-                   jobs=None):
-    """Grade `checks`, each exercise in children of its own, `jobs` exercises at once (default:
-    one per CPU, at most 4). The report depends only on the seed, never on `jobs` or timing."""
+                   jobs=None, seed_secret=False):
+    """Grade `checks`, each exercise in a judge of its own, `jobs` exercises at once (default:
+    one per CPU, at most 4), the student's code in executors in the sandbox. The report depends
+    only on the seed, never on `jobs` or timing."""
     started = time.perf_counter()
-    workdir = scratch_dir()
+    spec = spec_of(target)
+    try:
+        mode, why = sandbox_module.choose()
+        box = sandbox_module.Sandbox.create(mode, why)
+    except sandbox_module.SandboxError as error:
+        raise UsageError(str(error)) from None
     done = [0]
 
     def on_result(result):
@@ -181,17 +210,25 @@ def run_and_report(target, checks, config, seed, profile, replay=None, progress_
     groups = {e: ids for e, ids in groups.items() if ids}
     # The longest exercises first, so that the last one to finish ends as early as it can.
     order = sorted(groups, key=lambda e: -expected_cost([c for c in checks if c.exercise == e]))
+    job = {'target': as_data(target, spec), 'seed': seed, 'profile': profile,
+           'spec': {'name': spec.name, 'levels': sorted(spec.levels),
+                    'operations': sorted(spec.operations), 'class_name': spec.class_name},
+           'limits': dataclasses.asdict(config.limits), 'sandbox': box.state, 'replay': replay}
     try:
-        results = run_exercises(target, groups, seed, profile, config.limits, workdir,
-                                replay=replay, on_result=on_result, jobs=jobs or default_jobs(),
-                                order=order)
-        printed = student_output(workdir, list(groups))
+        box.prepare(job['target'])
+        results, printed = run_exercises(job, groups, on_result=on_result,
+                                         jobs=jobs or default_jobs(), order=order)
+    except sandbox_module.SubmissionError as error:
+        raise UsageError(f'--impl {target.label}: {error}') from None
     finally:
-        remove_scratch(workdir)  # every child is gone by now; what they printed is read
+        box.close()  # every executor is stopped by now; what they printed is read
     if progress_stream:
         text.clear_progress(progress_stream)
-    return build_report(target, checks, results, config, seed, profile, printed,
-                        time.perf_counter() - started, config.limits.available())
+    isolation = {'mode': box.mode, 'description': box.description, 'why': box.why}
+    return build_report(target, checks, results, config, seed, profile,
+                        ''.join(printed.get(e, '') for e in groups), time.perf_counter() - started,
+                        config.limits.available(box.mode), isolation=isolation,
+                        seed_secret=seed_secret)
 
 
 def expected_cost(checks):
@@ -231,11 +268,20 @@ def _github_output(report):
 
 
 def _write_atomically(path, content):
+    """Write a new file beside `path`, then rename it over: never through a link, never half
+    written, always UTF-8 whatever the locale."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + '.tmp')
-    temporary.write_text(content)
-    os.replace(temporary, path)
+    fd, temporary = tempfile.mkstemp(prefix=f'.{path.name}.', dir=path.parent)
+    try:
+        with os.fdopen(fd, 'w', encoding='utf-8', newline='') as f:
+            f.write(content)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def _num(x):

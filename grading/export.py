@@ -23,7 +23,8 @@ from .loader import UsageError
 ROOT = Path(__file__).resolve().parents[1]
 # (path, required): folders are copied whole, minus caches and hidden files.
 STUDENT_FILES = (
-    ('exercises', True), ('checks', True), ('grading', True), ('grader.py', True),
+    ('exercises', True), ('checks', True), ('grading', True), ('executor', True),
+    ('grader.py', True),
     ('pyproject.toml', True), ('README.md', True), ('docs/contract.md', True),
     ('docs/checks.md', False), ('docs/adapters.md', False), ('docs/report-format.md', False),
     ('grading.toml', False), ('LICENSE', False), ('.gitignore', False),

@@ -1,26 +1,21 @@
-"""Finding and importing what is graded: a package folder, a .py file, a module name, or an adapter.
+"""Finding what is graded: a package folder, a .py file, a module name, or an adapter.
 
-`resolve` runs in the grader's own process and only looks at the file system (it never imports
-student code); `load` runs in the isolated child and imports it, turning every way an import can
-fail into a LoadError that says which file and line to fix.
+`resolve` runs in the grader's own process and only looks at the file system: it never imports
+student code (executor/loader.py does that, in the executor). `spec_of` decides what the target is
+graded on, reading an adapter's declarations from its source.
 """
-import importlib
-import inspect
 import importlib.util
 import os
 import re
 import sys
-import traceback
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from checks.adapters import SpecError, article_spec, read_spec
 
 
 class UsageError(Exception):
     """The command line names something that is not there: exit code 2, with what to type."""
-
-
-class LoadError(Exception):
-    """The implementation could not be imported; the message says where and why."""
 
 
 @dataclass(frozen=True)
@@ -83,62 +78,16 @@ def _module_name(text):
     return f'_student_{name}' if name in reserved or name in sys.modules else name
 
 
-def load(target):
-    """Import the implementation (in the child process): its module, or LoadError."""
-    try:
-        if target.kind == 'adapter':
-            return None  # the adapter imports what it drives
-        if target.kind == 'module':
-            return importlib.import_module(target.name)
-        path = Path(target.path)
-        location = path / '__init__.py' if target.kind == 'package' else path
-        search = [str(path)] if target.kind == 'package' else None
-        spec = importlib.util.spec_from_file_location(target.name, location,
-                                                      submodule_search_locations=search)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[target.name] = module
-        spec.loader.exec_module(module)
-        return module
-    except SyntaxError as error:
-        raise LoadError(f'SyntaxError in {error.filename}, line {error.lineno}: {error.msg}'
-                        + (f'\n    {error.text.rstrip()}' if error.text else '')) from None
-    except SystemExit as error:
-        raise LoadError(f'importing {target.label} called sys.exit({error.code!r})') from None
-    except BaseException as error:  # noqa: B902 - any failure of student code is reported
-        if isinstance(error, KeyboardInterrupt):
-            raise
-        raise LoadError(f'importing {target.label} raised {type(error).__name__}: {error}\n'
-                        + _own_frames(error, target)) from None
-
-
-def _own_frames(error, target):
-    frames = [f for f in traceback.extract_tb(error.__traceback__)
-              if target.path and f.filename.startswith(target.path)]
-    return ''.join(traceback.format_list(frames[-5:])).rstrip()
-
-
-def make_adapter(target, module):
-    """The adapter the checks use: the article API by default, or the user's --adapter class."""
-    from checks.adapters import Adapter, ArticleAdapter
+def spec_of(target):
+    """The AdapterSpec `target` is graded on: the article API, or what its adapter declares."""
     if not target.adapter_file:
-        return ArticleAdapter(module, name=target.label, source_paths=target.source_paths)
-    spec = importlib.util.spec_from_file_location('user_adapter', target.adapter_file)
-    adapter_module = importlib.util.module_from_spec(spec)
+        return article_spec(target.label)
     try:
-        spec.loader.exec_module(adapter_module)
-    except BaseException as error:  # noqa: B902 - reported, never raised at the user
-        if isinstance(error, KeyboardInterrupt):
-            raise
-        raise LoadError(f'the adapter {target.adapter_file} failed to import: '
-                        f'{type(error).__name__}: {error}') from None
-    classes = [c for c in vars(adapter_module).values()
-               if isinstance(c, type) and issubclass(c, Adapter)
-               and c not in (Adapter, ArticleAdapter) and c.__module__ == 'user_adapter']
-    if target.adapter_class:
-        classes = [c for c in classes if c.__name__ == target.adapter_class]
-    if len(classes) != 1:
-        raise LoadError(f'the adapter file {target.adapter_file} must define exactly one Adapter '
-                        f'subclass{" named " + target.adapter_class if target.adapter_class else ""}'
-                        f' (found {len(classes)}): name it with --adapter FILE:CLASS')
-    takes_module = len(inspect.signature(classes[0]).parameters) >= 1
-    return classes[0](module) if takes_module else classes[0]()
+        return read_spec(target.adapter_file, target.adapter_class)
+    except SpecError as error:
+        raise UsageError(str(error)) from None
+
+
+def as_data(target, spec):
+    """The target as the executor needs it, with the adapter class the grader chose."""
+    return dict(asdict(target), adapter_class=spec.class_name)

@@ -70,6 +70,9 @@ class Report:
     seconds: float = 0.0
     limits: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)   # grader-level messages (e.g. import failed)
+    isolation: dict = field(default_factory=dict)  # mode (bwrap, user, none), description, why
+    seed_secret: bool = False   # the seed came from GRADER_SEED: reports do not show it
+    grader_failed: list = field(default_factory=list)  # checks the grader itself failed on
 
     @property
     def score(self):
@@ -90,10 +93,12 @@ class Report:
             'max_score': self.max_score,
             'implementation': self.implementation,
             'seed': self.seed,
+            'seed_secret': self.seed_secret,
             'profile': self.profile,
             'versions': self.versions,
             'seconds': round(self.seconds, 3),
             'limits': self.limits,
+            'isolation': self.isolation,
             'notes': self.notes,
             'student_output': self.student_output,
             'exercises': [{

@@ -1,6 +1,5 @@
 """Checks of the article's own framework: operations, backward, predict, losses, training."""
-import contextlib
-import io
+import hashlib
 import math
 import random
 import re
@@ -12,7 +11,9 @@ from ..compare import (check_gradient, check_value, fd_tolerance, finite_differe
                        gradient_table, off_kinks)
 from ..failures import Mismatch
 from ..graphs import Graph, Node
+from ..profiles import DEFAULT_SEED
 from ..registry import check
+from ..remote import Ref
 from ..strategies import learning_rates, nonzero_values, trees
 from ..values import as_float, as_float_list
 
@@ -35,8 +36,9 @@ def verify_single_operation(ctx, graph):
     """forward() and grad() of one operation node against the oracle."""
     built = ctx.adapter.build(graph)
     node, expected = built[graph.root], oracle.expected(graph)
-    name = type(node).__name__
-    check_value(f'{name}.forward()', node.forward(), expected.value, expected.value_scale)
+    node, forward = ctx.remote.fetch_all([node, node.forward()])
+    name = node.type_name
+    check_value(f'{name}.forward()', forward, expected.value, expected.value_scale)
     local = as_float_list(node.grad(), f'{name}.grad()', length=len(graph.nodes) - 1)
     for k, actual in enumerate(local):
         exact = expected.gradient[k]
@@ -119,14 +121,15 @@ def verify_sgd_step(ctx, case):
     root.backward(case['d'])
     slope = case['input'] if case['kind'] == 'mul' else 1.0
     expected = case['value'] - case['learning_rate'] * case['d'] * slope
-    actual = as_float(p.value, 'the Parameter after backward()')
+    actual, input_after = ctx.remote.fetch_all([p.value, x.value])
+    actual = as_float(actual, 'the Parameter after backward()')
     if not oracle.within(actual, expected, 1e-12 * (1 + abs(expected)), 0.0):
         raise Mismatch('the Parameter after backward(d)', expected=expected, actual=actual,
                        notes=f'old value {case["value"]!r}, learning_rate '
                              f'{case["learning_rate"]!r}, d = {case["d"]!r}')
-    if as_float(x.value, 'the Input after backward()') != case['input']:
+    if as_float(input_after, 'the Input after backward()') != case['input']:
         raise Mismatch('the Input after backward() (Inputs never change)',
-                       expected=case['input'], actual=x.value)
+                       expected=case['input'], actual=input_after)
 
 
 # --- composite checks on generated trees --------------------------------------------------------
@@ -166,7 +169,7 @@ def verify_finite_differences(ctx, graph):
     expected = oracle.expected(graph)
     assume(off_kinks(expected))
     gradient = ctx.adapter.gradient(graph)
-    slopes = finite_differences(graph, ctx.adapter.value, graph.parameters)
+    slopes = finite_differences(graph, ctx.adapter.values, graph.parameters)
     for i, slope in slopes.items():
         actual = as_float(gradient[i], f'd root / d {graph.label(i)}')
         if not oracle.within(actual, slope, fd_tolerance(graph, i, expected), 1e-4):
@@ -190,8 +193,9 @@ def verify_inputs_unchanged(ctx, graph):
     built = ctx.adapter.build(graph)
     as_float(built[graph.root].forward(), 'forward()')
     built[graph.root].backward(1.5)
-    for i in graph.inputs:
-        after = as_float(built[i].value, f'{graph.label(i)} after backward()')
+    values = ctx.remote.fetch_all([built[i].value for i in graph.inputs])
+    for i, after in zip(graph.inputs, values):
+        after = as_float(after, f'{graph.label(i)} after backward()')
         if after != graph.nodes[i].value:
             raise Mismatch(f'Input {graph.label(i)} after backward()',
                            expected=graph.nodes[i].value, actual=after)
@@ -206,12 +210,18 @@ def verify_inputs_unchanged(ctx, graph):
        cases=generated_trees)
 def verify_find_input_nodes(ctx, graph):
     built = ctx.adapter.build(graph)
-    found = list(built[graph.root].find_input_nodes())
-    position = {id(built[i]): graph.label(i) for i in graph.inputs}
-    actual = [position.get(id(node), f'<{type(node).__name__} not an Input>') for node in found]
+    found = ctx.remote.fetch(ctx.remote.step('iterate', built[graph.root].find_input_nodes()))
+    identities = ctx.remote.identities([built[i] for i in graph.inputs])
+    actual = labels_of(found, dict(zip(identities, (graph.label(i) for i in graph.inputs))))
     expected = [graph.label(i) for i in graph.input_order()]
     if actual != expected:
         raise Mismatch('find_input_nodes() order', expected=expected, actual=actual)
+
+
+def labels_of(nodes, labels):
+    """Fetched nodes as the labels of {identity: label}, others as <Class not an Input>."""
+    return [labels.get(node._handle, f'<{node.type_name} not an Input>') if isinstance(node, Ref)
+            else f'<{type(node).__name__} not an Input>' for node in nodes]
 
 
 @st.composite
@@ -237,15 +247,22 @@ def verify_predict(ctx, case):
     order = graph.input_order()
     expected = oracle.expected(graph.with_values(dict(zip(order, values))))
     built = ctx.adapter.build(graph)
-    result = built[graph.root].predict(values)
-    for i, value in zip(order, values):
-        if as_float(built[i].value, graph.label(i)) != value:
+    result, *assigned = ctx.remote.fetch_all([built[graph.root].predict(values)]
+                                             + [built[i].value for i in order])
+    for i, value, actual in zip(order, values, assigned):
+        if as_float(actual, graph.label(i)) != value:
             raise Mismatch(f'the value of Input {graph.label(i)} after predict({values})',
-                           expected=value, actual=built[i].value)
+                           expected=value, actual=actual)
     check_value(f'predict({values})', result, expected.value, expected.value_scale)
 
 
 # --- losses and training -----------------------------------------------------------------------
+
+
+def one_way(seed, purpose):
+    """A number drawn from the seed that does not give the seed back (the training data reach
+    the executor; a Random seeded with the seed itself could be run back to it)."""
+    return int.from_bytes(hashlib.sha256(f'{seed}:{purpose}'.encode()).digest()[:16], 'big')
 
 
 @st.composite
@@ -288,7 +305,7 @@ def verify_losses(ctx, case):
        'train_model: for each (x, y), prediction = model.predict(x), then '
        'model.backward(loss_grad_fn(y, prediction)).')
 def verify_training(ctx, _):
-    api, rng = ctx.api, random.Random(ctx.seed)
+    api, rng = ctx.api, random.Random(one_way(ctx.seed, 'core.training'))
     weight = api.Parameter(value=0.1, learning_rate=0.05)
     bias = api.Parameter(value=0.1, learning_rate=0.05)
     model = api.Add([api.Multiply([weight, api.Input()]), bias])
@@ -308,8 +325,9 @@ def verify_training(ctx, _):
     data = [((x, y), 1 if y > x else 0) for x, y in points]
     api.train_model(classifier, api.bce_loss, api.bce_loss_grad, data, epochs=10,
                     print_every=1000)
-    correct = sum((as_float(classifier.predict([x, y]), 'predict()') > 0.5) == (y > x)
-                  for x, y in points)
+    predictions = ctx.remote.fetch_all([classifier.predict([x, y]) for x, y in points])
+    correct = sum((as_float(p, 'predict()') > 0.5) == (y > x)
+                  for p, (x, y) in zip(predictions, points))
     if correct < 0.9 * len(points):
         raise Mismatch('accuracy of the above-the-line classifier after 10 epochs',
                        expected='at least 90%', actual=f'{correct / len(points):.0%}')
@@ -332,8 +350,10 @@ def verify_constructors(ctx, _):
     if rate != 0.01:
         raise Mismatch('Parameter(value=0.5).learning_rate, the default learning rate',
                        expected=0.01, actual=rate)
-    random.seed(ctx.seed)  # a student's draw is then the same in every run of this report
-    values = [as_float(api.Parameter().value, 'Parameter().value') for _ in range(200)]
+    # The student's random draws, the same in every run (a constant: the seed stays here).
+    ctx.remote.step('seed', DEFAULT_SEED)
+    values = [as_float(v, 'Parameter().value')
+              for v in ctx.remote.fetch_all([api.Parameter().value for _ in range(200)])]
     low, high = min(values), max(values)
     # A true uniform(-1, 1) misses either half-interval in 200 draws with probability 2 * 0.75^200.
     if low < -1.0 or high > 1.0 or low > -0.5 or high < 0.5:
@@ -360,18 +380,15 @@ def _shows(line, value):
     return False
 
 
-def _train_and_read(api, model, data, **options):
+def _train_and_read(ctx, model, data, **options):
     """train_model on mse, its printed lines, and how often it asked for the loss's gradient."""
-    calls = [0]
-
-    def gradient(y, prediction):
-        calls[0] += 1
-        return api.mse_loss_grad(y, prediction)
-
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        api.train_model(model, api.mse_loss, gradient, data, **options)
-    return out.getvalue().splitlines(), calls[0]
+    api, remote = ctx.api, ctx.remote
+    gradient = remote.step('counting_function', api.mse_loss_grad)
+    _, printed = remote.printing(api.train_model, model, api.mse_loss, gradient, data, **options)
+    printed, calls = remote.fetch_all([printed, gradient.calls])
+    if not isinstance(printed, str) or type(calls) is not int:
+        raise Mismatch('what train_model printed could not be read back')
+    return printed.splitlines(), calls
 
 
 def _sgd_means(w, b, rate, data, epochs):
@@ -401,14 +418,14 @@ def verify_train_model(ctx, _):
     # are the lines printed for epochs.
     frozen = api.Add([api.Input(), api.Parameter(value=0.125, learning_rate=0.0)])
     data, mean = [([0.25], 1.0), ([0.5], 2.0)], 1.140625
-    lines, calls = _train_and_read(api, frozen, data)
+    lines, calls = _train_and_read(ctx, frozen, data)
     if calls != 1000 * len(data):
         raise Mismatch(f'loss_grad_fn calls in train_model(model, mse_loss, mse_loss_grad, data) '
                        f'on {len(data)} samples, epochs not given', expected=1000 * len(data),
                        actual=calls, notes='epochs defaults to 1000; one call per sample')
     for epochs, printed in ((None, 10), (101, 2)):
         if epochs is not None:
-            lines, _ = _train_and_read(api, frozen, data, epochs=epochs)
+            lines, _ = _train_and_read(ctx, frozen, data, epochs=epochs)
         shown = [line for line in lines if _shows(line, mean)]
         if len(shown) != printed:
             call = ('train_model(Add([Input(), Parameter(value=0.125, learning_rate=0.0)]), '
@@ -425,7 +442,7 @@ def verify_train_model(ctx, _):
     model = api.Add([api.Multiply([weight, api.Input()]), bias])
     data = [([2.0], 3.0), ([-1.0], 1.0)]
     means = _sgd_means(0.5, 0.0, 0.1, data, 5)
-    lines, _ = _train_and_read(api, model, data, epochs=5, print_every=2)
+    lines, _ = _train_and_read(ctx, model, data, epochs=5, print_every=2)
     shown = [[e for e, m in enumerate(means) if _shows(line, m)] for line in lines]
     shown = [epochs for epochs in shown if epochs]
     if len(shown) != 3 or any(2 * k not in epochs for k, epochs in enumerate(shown)):

@@ -8,6 +8,7 @@ from fractions import Fraction
 from .. import oracle
 from ..failures import Mismatch
 from ..registry import check
+from ..remote import Ref
 from ..values import as_float, as_float_list
 
 # The scenario: prediction = weight * x + bias, loss (y - prediction)^2, one SGD step per sample.
@@ -47,7 +48,7 @@ def _close(actual, exact):
        'dL/dprediction = -2 (y - prediction); the weight moves by -0.1 * dL/dprediction * x and '
        'the bias by -0.1 * dL/dprediction. Step 2 starts from the values step 1 produced.')
 def verify_by_hand(ctx, _):
-    pairs = _pairs(ctx.api.sgd_by_hand())
+    pairs = _pairs(ctx.remote, ctx.remote.fetch(ctx.api.sgd_by_hand()))
     expected = [(float(s['w']), float(s['b'])) for s in worked_steps()]
     for k, ((w, b), s) in enumerate(zip(pairs, worked_steps()), 1):
         if not (_close(w, s['w']) and _close(b, s['b'])):
@@ -56,15 +57,16 @@ def verify_by_hand(ctx, _):
                                                 f'{worked_table()}')
 
 
-def _pairs(answer):
-    """[(w1, b1), (w2, b2)] read as floats; a list or tuple of two lists or tuples."""
+def _pairs(remote, answer):
+    """[(w1, b1), (w2, b2)] read as floats; a list or tuple of two lists or tuples (the executor
+    sends both as lists; anything else arrives as a Ref)."""
     what = 'sgd_by_hand(), which should be [(w1, b1), (w2, b2)],'
-    if not isinstance(answer, (list, tuple)) or len(answer) != 2:
+    if not isinstance(answer, list) or len(answer) != 2:
         raise Mismatch(f'{what} is not a list of two pairs', expected='[(w1, b1), (w2, b2)]',
                        actual=_shape(answer))
     pairs = []
     for k, pair in enumerate(answer, 1):
-        if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+        if not isinstance(pair, list) or len(pair) != 2:
             raise Mismatch(f'entry {k} of sgd_by_hand() is not a (weight, bias) pair',
                            expected='(weight, bias)', actual=_shape(pair))
         pairs.append(tuple(as_float_list(pair, f'sgd_by_hand()[{k - 1}]', length=2)))
@@ -72,8 +74,9 @@ def _pairs(answer):
 
 
 def _shape(x):
-    kind = type(x).__name__
-    return f'{kind} of length {len(x)}' if isinstance(x, (list, tuple)) else kind
+    if isinstance(x, list):
+        return f'list of length {len(x)}'
+    return x.type_name if isinstance(x, Ref) else type(x).__name__
 
 
 # --- the tree ----------------------------------------------------------------------------------
@@ -86,22 +89,27 @@ def _shape(x):
        "learning_rate=0.1) and bias = Parameter(value=0.0, learning_rate=0.1), and return the "
        "model with those same two Parameter objects.")
 def verify_tree(ctx, _):
-    built = ctx.api.build_linear_regression()
-    if not isinstance(built, (list, tuple)) or len(built) != 3:
+    remote = ctx.remote
+    built = remote.fetch(ctx.api.build_linear_regression())
+    if not isinstance(built, list) or len(built) != 3:
         raise Mismatch('build_linear_regression() should return (model, weight, bias)',
                        expected='a tuple of 3', actual=_shape(built))
     model, weight, bias = built
     for name, node, value in (('weight', weight, WEIGHT), ('bias', bias, BIAS)):
-        if not isinstance(node, ctx.api.Parameter):
+        if not isinstance(node, Ref) or not remote.fetch(remote.isinstance(node,
+                                                                           ctx.api.Parameter)):
             raise Mismatch(f'the {name} returned by build_linear_regression() is a '
-                           f'{type(node).__name__}, not a Parameter')
+                           f'{_shape(node)}, not a Parameter')
         actual = as_float(node.value, f'the {name} value')
         if actual != float(value):
             raise Mismatch(f'the initial {name} value', expected=float(value), actual=actual)
         rate = as_float(node.learning_rate, f'the {name} learning rate')
         if not _close(rate, LEARNING_RATE):
             raise Mismatch(f'the {name} learning rate', expected=float(LEARNING_RATE), actual=rate)
-    if weight is bias:
+    if not isinstance(model, Ref):
+        raise Mismatch('the model returned by build_linear_regression() is not a node',
+                       actual=_shape(model))
+    if weight._handle == bias._handle:
         raise Mismatch('build_linear_regression() returned the same Parameter as weight and bias')
     _check_function(ctx, model, weight, bias)
     _check_training(model, weight, bias)
@@ -110,15 +118,15 @@ def verify_tree(ctx, _):
 def _check_function(ctx, model, weight, bias):
     """The model, read back as a graph, is weight * x + bias over exactly one Input."""
     graph, nodes = ctx.adapter.describe(model)
-    position = {id(node): i for i, node in enumerate(nodes)}
+    position = {node._handle: i for i, node in enumerate(nodes)}
     for name, node in (('weight', weight), ('bias', bias)):
-        if id(node) not in position:
+        if node._handle not in position:
             raise Mismatch(f'the {name} Parameter returned is not in the model',
                            notes=f'the model: {graph.formula()}')
     if len(graph.inputs) != 1:
         raise Mismatch('the number of Inputs in the model', expected=1, actual=len(graph.inputs),
                        notes=f'the model: {graph.formula()}')
-    x, w, b = graph.inputs[0], position[id(weight)], position[id(bias)]
+    x, w, b = graph.inputs[0], position[weight._handle], position[bias._handle]
     # Other weight and bias values than the scenario's, so that a swapped or dropped term shows.
     for wv, bv, xv in ((0.5, 0.0, 0.0), (0.5, 0.0, 2.0), (-1.25, 0.75, 0.0), (-1.25, 0.75, 3.0)):
         actual = oracle.value(graph, {w: wv, b: bv, x: xv})

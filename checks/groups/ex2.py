@@ -13,23 +13,24 @@ from .. import oracle
 from ..compare import VALUE_RTOL, check_value
 from ..failures import Mismatch, NotAttempted
 from ..registry import check
-from ..spies import counting
+from ..remote import Ref, StudentError
 from ..strategies import magnitudes, trees
 from ..values import as_float
 
 
-def compiled(root, same=True):
+def compiled(remote, root, same=True):
     """root.compile(), which must return root itself here (no macros in these graphs).
 
     same=False accepts another root (ex2.compile_returns_root reports that), but not None.
     """
-    method = getattr(root, 'compile', None)
-    if not callable(method):
-        raise NotAttempted(f'{type(root).__name__} has no compile() method')
-    result = method()
-    if result is not root and (same or result is None):
+    root, has_compile = remote.fetch_all([root, remote.has_method(root, 'compile')])
+    if not has_compile:
+        raise NotAttempted(f'{root.type_name} has no compile() method')
+    result = remote.fetch(root.compile())
+    is_root = isinstance(result, Ref) and result._handle == root._handle
+    if not is_root and (same or result is None):
         raise Mismatch('compile() on a graph without macros should return the root itself',
-                       expected=f'the same {type(root).__name__} object',
+                       expected=f'the same {root.type_name} object',
                        actual=_describe_object(result))
     return result
 
@@ -37,7 +38,7 @@ def compiled(root, same=True):
 def _describe_object(x):
     if x is None:
         return 'None'
-    return f'another object, a {type(x).__name__}'
+    return f'another object, a {x.type_name if isinstance(x, Ref) else type(x).__name__}'
 
 
 @lru_cache(maxsize=None)
@@ -76,24 +77,24 @@ def predict_cases(operations, calls):
        cases=trees_with_inputs, examples=0.2)
 def verify_compile_returns_root(ctx, graph):
     built = ctx.adapter.build(graph)
-    compiled(built[graph.root])
+    compiled(ctx.remote, built[graph.root])
 
 
 # --- predict() after compile() uses the cache ----------------------------------------------------
 
 
-def search_classes(ctx, nodes):
-    """Every class that may define find_input_nodes() for these nodes: counting wraps each one."""
-    classes = [ctx.api.Operation]
-    for node in nodes:
-        classes += [cls for cls in type(node).__mro__ if 'find_input_nodes' in vars(cls)]
-    return [cls for cls in dict.fromkeys(classes) if hasattr(cls, 'find_input_nodes')]
+def counting_searches(ctx, nodes):
+    """Count find_input_nodes() calls on every class that defines it for these nodes (and for
+    Operation): the classes of each MRO that define it themselves."""
+    classes = [ctx.api.Operation] + [ctx.remote.type_of(node) for node in nodes]
+    return ctx.remote.counting(classes, 'find_input_nodes', defining=True)
 
 
-def check_assigned(graph, built, values, call):
-    """After predict(values), the i-th Input of find_input_nodes() order holds values[i]."""
+def check_assigned(graph, assigned, values, call):
+    """After predict(values), the i-th Input of find_input_nodes() order holds values[i]
+    (`assigned`: the Inputs' values read back, in that order)."""
     for k, i in enumerate(graph.input_order()):
-        actual = as_float(built[i].value, f'Input {graph.label(i)}')
+        actual = as_float(assigned[k], f'Input {graph.label(i)}')
         if actual != values[k]:
             order = ', '.join(graph.label(j) for j in graph.input_order())
             raise Mismatch(f'Input {graph.label(i)} after the {call} predict({values})',
@@ -110,19 +111,23 @@ def check_assigned(graph, built, values, call):
        cases=lambda ctx: predict_cases(ctx.operations, calls=3))
 def verify_predict_uses_cache(ctx, case):
     graph, vectors = case['graph'], [list(v) for v in case['inputs']]
+    remote = ctx.remote
     built = ctx.adapter.build(graph)
-    root = compiled(built[graph.root])
-    with counting(search_classes(ctx, built), 'find_input_nodes') as calls:
+    root = compiled(remote, built[graph.root])
+    order = graph.input_order()
+    with counting_searches(ctx, built) as calls:
         results = []
         for n, values in enumerate(vectors):
-            results.append(root.predict(list(values)))
-            if sum(calls.values()):
+            result, counts, *assigned = remote.fetch_all(
+                [root.predict(list(values)), calls.ask()] + [built[i].value for i in order])
+            results.append(result)
+            searches = sum(calls.parse(counts).values())
+            if searches:
                 raise Mismatch(f'find_input_nodes() was called by predict() after compile() '
-                               f'(call {n + 1} of predict)', expected=0,
-                               actual=sum(calls.values()),
+                               f'(call {n + 1} of predict)', expected=0, actual=searches,
                                notes='compile() is where the Inputs are found, once; predict() '
                                      'must use what compile() stored')
-            check_assigned(graph, built, values, _ordinal(n))
+            check_assigned(graph, assigned, values, _ordinal(n))
     # Only the first value is judged: later ones would also judge forward caching (exercise 3).
     first = graph.with_values(dict(zip(graph.input_order(), vectors[0])))
     expected = oracle.expected(first)
@@ -147,7 +152,7 @@ def verify_same_results(ctx, case):
     plain = ctx.adapter.build(graph)
     before = as_float(plain[graph.root].predict(list(values)), 'predict() without compile()')
     fresh = ctx.adapter.build(graph)
-    after = as_float(compiled(fresh[graph.root], same=False).predict(list(values)),
+    after = as_float(compiled(ctx.remote, fresh[graph.root], same=False).predict(list(values)),
                      'predict() after compile()')
     scale = oracle.expected(graph.with_values(dict(zip(graph.input_order(), values)))).value_scale
     if not oracle.within(after, before, VALUE_RTOL * (1.0 + scale), 0.0):
@@ -172,48 +177,40 @@ def verify_wrong_count(ctx, graph):
         for given in (n + 1, n - 1):
             built = ctx.adapter.build(graph)
             root = built[graph.root]
-            root = compiled(root, same=False) if state == 'compiled' else root
-            _expect_value_error(root, [0.5] * given, n, given, state)
+            root = compiled(ctx.remote, root, same=False) if state == 'compiled' else root
+            _expect_value_error(ctx.remote, root, [0.5] * given, n, given, state)
 
 
-def _expect_value_error(root, values, n, given, state):
+def _expect_value_error(remote, root, values, n, given, state):
     what = (f'predict() with {given} value{"s" * (given != 1)} for {n} '
             f'Input{"s" * (n != 1)} ({state})')
+    remote.flush()  # what came before is not predict()'s doing: raise it here
     try:
-        result = root.predict(values)
-    except ValueError as error:
-        message = _message(error)
-        numbers = {int(text) for text in re.findall(r'\d+', message)}
-        if not {n, given} <= numbers:
-            raise Mismatch(f'{what}: the ValueError message should state both counts',
-                           expected=f'a message with {n} (expected) and {given} (given)',
-                           actual=message) from None
-        return
-    except NotImplementedError:
-        raise  # a stub of this exercise or another: the runner says which
-    except AssertionError as error:
-        raise Mismatch(f'{what} raised AssertionError, not ValueError', expected='ValueError',
-                       actual=f'AssertionError({_message(error)!r})',
-                       notes="the article's `assert` is not enough: raise ValueError with both "
-                             'counts in the message') from None
-    except Exception as error:
-        raise Mismatch(f'{what} raised {type(error).__name__}, not ValueError',
+        result = remote.fetch(root.predict(values))
+    except StudentError as error:
+        if error.is_a('NotImplementedError'):
+            raise  # a stub of this exercise or another: the runner says which
+        if error.is_a('ValueError'):
+            numbers = {int(text) for text in re.findall(r'\d+', error.message)}
+            if not {n, given} <= numbers:
+                raise Mismatch(f'{what}: the ValueError message should state both counts',
+                               expected=f'a message with {n} (expected) and {given} (given)',
+                               actual=error.message) from None
+            return
+        if error.is_a('AssertionError'):
+            raise Mismatch(f'{what} raised AssertionError, not ValueError',
+                           expected='ValueError', actual=f'AssertionError({error.message!r})',
+                           notes="the article's `assert` is not enough: raise ValueError with "
+                                 'both counts in the message') from None
+        if not error.is_a('Exception'):
+            raise
+        raise Mismatch(f'{what} raised {error.type_name}, not ValueError',
                        expected='ValueError',
-                       actual=f'{type(error).__name__}({_message(error)!r})') from None
+                       actual=f'{error.type_name}({error.message!r})') from None
     raise Mismatch(f'{what} raised nothing', expected='ValueError',
                    actual=f'it returned {_short(result)}')
 
 
-def _message(error):
-    try:
-        return str(error)
-    except Exception:  # a hostile __str__ must not take the report down
-        return f'<{type(error).__name__} whose str() fails>'
-
-
 def _short(x):
-    try:
-        text = repr(x)
-    except Exception:
-        text = f'a {type(x).__name__}'
+    text = repr(x) if not isinstance(x, Ref) else f'a {x.type_name}'
     return text if len(text) <= 60 else text[:57] + '...'

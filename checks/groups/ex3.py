@@ -19,7 +19,6 @@ from ..compare import VALUE_RTOL, check_value
 from ..failures import Mismatch, NotAttempted
 from ..graphs import CLASS_NAMES, Graph, Node, UNARY_KINDS
 from ..registry import check
-from ..spies import counting
 from ..strategies import learning_rates, trees
 from ..values import as_float
 
@@ -78,29 +77,37 @@ class Session:
 
     def __init__(self, ctx, graph, judge_calls):
         self.graph, self.judge_calls, self.adapter = graph, judge_calls, ctx.adapter
+        self.remote = ctx.remote
         self.built = ctx.adapter.build(graph)
         self.root = self.built[graph.root]
         self.values = graph.leaf_values()
         self.leaves = sorted(self.values)
         self.assigned = set(self.leaves)
         self.first = True
-        self.index = {id(self.built[i]): i for i in graph.operations}
         self.pending = Counter()  # op() calls since the last evaluation, by node index
         self.lines = []
 
     def run(self, steps):
-        classes = [type(self.built[i]) for i in self.graph.operations]
-        with counting(classes, 'op') as self.calls:
+        operations = [self.built[i] for i in self.graph.operations]
+        classes = [self.remote.type_of(node) for node in operations]
+        with self.remote.counting(classes, 'op') as self.calls:
+            self.index = dict(zip(self.remote.identities(operations), self.graph.operations))
             # A sequence starts from an evaluated tree and ends with an observation.
             for step in [('forward',)] + list(steps) + [('forward',)]:
                 getattr(self, 'do_' + step[0])(*step[1:])
 
-    def counted(self, action):
-        """Run action(); return its result and the op() calls it made, by node index."""
-        before = Counter(self.calls)
+    def counted(self, action, read=()):
+        """Run action() in the executor; return its result, the op() calls it made by node
+        index, and the values of the leaves `read` afterwards: all in one round trip."""
+        before = self.calls.ask()
         result = action()
-        made = self.calls - before
-        return result, Counter({self.index[k]: n for k, n in made.items() if k in self.index})
+        after = self.calls.ask()
+        fetched = self.remote.fetch_all([before, result, after]
+                                        + [self.built[i].value for i in read])
+        before, result, after = fetched[0], fetched[1], fetched[2]
+        made = Counter(self.calls.parse(after)) - Counter(self.calls.parse(before))
+        calls = Counter({self.index[k]: n for k, n in made.items() if k in self.index})
+        return result, calls, fetched[3:]
 
     # --- the steps ---
 
@@ -110,7 +117,7 @@ class Session:
     def do_set(self, k, value):
         i = self.leaves[k % len(self.leaves)]
         node = self.built[i]
-        _, calls = self.counted(lambda: setattr(node, 'value', value))
+        _, calls, _ = self.counted(lambda: setattr(node, 'value', value))
         self.pending += calls  # an implementation may recompute eagerly: it counts all the same
         self.values[i] = value
         self.assigned.add(i)
@@ -126,7 +133,9 @@ class Session:
         if self.assigned:  # backward() comes after an evaluation at the current values
             self.do_forward()
         self.root.backward(d)  # its op() calls are not judged: grad() may call forward()
-        self.assigned.update(self.graph.parameters, self.read_back())
+        self.assigned.update(self.graph.parameters,
+                             self.read_back(self.remote.fetch_all(
+                                 [self.built[i].value for i in self.leaves])))
         now = ', '.join(f'{self.graph.label(i)} = {self.values[i]!r}'
                         for i in self.graph.parameters)
         self.lines.append(f'root.backward({d!r})' + (f'  # now {now}' if now else ''))
@@ -135,11 +144,12 @@ class Session:
                and expected.value_scale < TOO_LARGE
                and max(expected.gradient_scale.values()) < TOO_LARGE)
 
-    def read_back(self):
-        """Every leaf's value as the implementation holds it; returns the leaves that changed."""
+    def read_back(self, values):
+        """Every leaf's value as the implementation holds it (`values`, read in self.leaves
+        order); returns the leaves that changed."""
         changed = set()
-        for i in self.leaves:
-            value = as_float(self.built[i].value, f'the value of {self.graph.label(i)}')
+        for i, value in zip(self.leaves, values):
+            value = as_float(value, f'the value of {self.graph.label(i)}')
             if value != self.values[i]:
                 self.values[i] = value
                 changed.add(i)
@@ -148,10 +158,10 @@ class Session:
     # --- judging an evaluation ---
 
     def evaluate(self, line, action, reads_back=False):
-        result, calls = self.counted(action)
+        result, calls, read = self.counted(action, self.leaves if reads_back else ())
         calls += self.pending
         if reads_back:
-            self.assigned.update(self.read_back())
+            self.assigned.update(self.read_back(read))
         step = len(self.lines) + 1
         expected = oracle.expected(self.graph.with_values(self.values))
         try:
@@ -246,14 +256,17 @@ def probe_tree(operations):
 
 def require_attempt(ctx):
     """NotAttempted when a repeated forward() calls op() on every node again (the article's)."""
-    graph = probe_tree(ctx.operations)
+    graph, remote = probe_tree(ctx.operations), ctx.remote
     built = ctx.adapter.build(graph)
     operations = [built[i] for i in graph.operations]
-    with counting([type(node) for node in operations], 'op') as calls:
+    with remote.counting([remote.type_of(node) for node in operations], 'op') as calls:
         built[graph.root].forward()
-        calls.clear()
+        before = calls.ask()
         built[graph.root].forward()
-    if all(calls[id(node)] for node in operations):
+        after = calls.ask()
+        fetched = remote.fetch_all([before, after] + operations)
+    made = Counter(calls.parse(fetched[1])) - Counter(calls.parse(fetched[0]))
+    if all(made[node._handle] for node in fetched[2:]):
         raise NotAttempted('forward() recomputes every node on every call: exercise 3 not started')
 
 

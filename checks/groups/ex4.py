@@ -16,6 +16,7 @@ from ..compare import VALUE_RTOL, check_gradient, check_value, off_kinks
 from ..failures import Mismatch
 from ..graphs import CLASS_NAMES, Graph, Node
 from ..registry import check
+from ..remote import Ref, StudentError
 from ..strategies import learning_rates, leaves, magnitudes, trees
 from ..values import as_float
 
@@ -25,42 +26,55 @@ ROLE_VALUES = (1.5, -2.25, 3.125, -0.625, 1.875)
 MACRO_PARAMETER_VALUE = 0.625  # every Parameter an expansion creates, in compile_expands_all
 
 
-def walk(root):
-    """Every node below root (root included), each once, by identity."""
-    seen, order, stack = set(), [], [root]
-    while stack:
-        node = stack.pop()
-        if id(node) not in seen:
-            seen.add(id(node))
-            order.append(node)
-            stack.extend(reversed(list(getattr(node, 'children', None) or [])))
-    return order
+def walk(ctx, root):
+    """Every node below root (root first, included), each once: Refs, equal handles for the
+    same object."""
+    return [node for node in ctx.remote.fetch(ctx.remote.walk(root)) if isinstance(node, Ref)]
+
+
+def below(ctx, roots):
+    """The identities of every node below any of `roots`."""
+    found = set()
+    for nodes in ctx.remote.fetch_all([ctx.remote.walk(root) for root in roots]):
+        found.update(node._handle for node in nodes if isinstance(node, Ref))
+    return found
+
+
+def instances(ctx, nodes, cls):
+    """The nodes that are instances of `cls` (a Ref to one of the implementation's classes)."""
+    flags = ctx.remote.fetch_all([ctx.remote.isinstance(node, cls) for node in nodes])
+    return [node for node, flag in zip(nodes, flags) if flag is True]
 
 
 def no_macro_left(ctx, root, what):
-    left = [node for node in walk(root) if isinstance(node, ctx.api.Macro)]
+    nodes = walk(ctx, root)
+    left = instances(ctx, nodes, ctx.api.Macro)
     if left:
-        where = ' at the root' if left[0] is root else ''
+        where = ' at the root' if left[0]._handle == nodes[0]._handle else ''
         raise Mismatch(f'{what} still contains a macro{where}', expected='no Macro anywhere',
-                       actual=[type(node).__name__ for node in left])
+                       actual=[node.type_name for node in left])
 
 
-def compile_root(root):
+def compile_root(ctx, root):
     """root.compile() for a graph with macros; an implementation without exercise 2 cannot pass."""
-    method = getattr(root, 'compile', None)
-    if not callable(method):
+    remote = ctx.remote
+    root, has_compile = remote.fetch_all([root, remote.has_method(root, 'compile')])
+    if not has_compile:
         raise Mismatch('needs ex2: macros are expanded by compile() (exercise 2), and '
-                       f'{type(root).__name__} has no compile() method', blocked_by='ex2')
+                       f'{root.type_name} has no compile() method', blocked_by='ex2')
     try:
-        result = method()
-    except NotImplementedError as error:
-        first = (str(error).strip().splitlines() or [''])[0]
-        if first.startswith('Exercise 2'):
+        result = remote.fetch(root.compile())
+    except StudentError as error:
+        first = (error.message.strip().splitlines() or [''])[0]
+        if error.is_a('NotImplementedError') and first.startswith('Exercise 2'):
             raise Mismatch('needs ex2: macros are expanded by compile() (exercise 2), which is '
                            f'still the stub ({first})', blocked_by='ex2') from None
         raise
     if result is None:
         raise Mismatch('compile() returned None', expected='the root to use from then on')
+    if not isinstance(result, Ref):
+        raise Mismatch('compile() returned something that is not a node',
+                       expected='the root to use from then on', actual=result)
     return result
 
 
@@ -106,11 +120,12 @@ def read_linear(ctx, linear, children, point):
     The roles are read from the function the expansion computes with the children replaced by
     Inputs at `point` and the Parameters at ROLE_VALUES (on the description only).
     """
+    children = ctx.remote.identities(children)
     graph, nodes, index, own = _expansion(ctx, linear, children, point)
-    inside = {id(node) for child in children for node in walk(child)}
-    again = {id(node) for node in walk(linear.expand())
-             if isinstance(node, ctx.api.Parameter) and id(node) not in inside}
-    first = {id(nodes[i]) for i in own}
+    inside = below(ctx, [ctx.remote.ref(child) for child in children])
+    again = {node._handle for node in instances(ctx, walk(ctx, linear.expand()), ctx.api.Parameter)
+             if node._handle not in inside}
+    first = {nodes[i]._handle for i in own}
     if again != first:
         raise Mismatch('the Parameters of a second expand() of the same Linear',
                        expected=f'the same {len(own)} Parameter objects',
@@ -119,27 +134,27 @@ def read_linear(ctx, linear, children, point):
                              '(in __init__), not in expand()')
     role_values = {i: ROLE_VALUES[j] for j, i in enumerate(own)}
     sub, new = _substituted(graph.with_values(role_values), index, children, point)
-    weights, bias = _roles(sub, [new[i] for i in own], [new[index[id(c)]] for c in children],
-                           point)
+    weights, bias = _roles(sub, [new[i] for i in own], [new[index[c]] for c in children], point)
     old = {n: o for o, n in new.items()}
     return [nodes[old[w]] for w in weights], nodes[old[bias]]
 
 
 def _expansion(ctx, linear, children, point):
-    """linear.expand() read back: (Graph, nodes, {id: index}, indices of its own Parameters)."""
+    """linear.expand() read back: (Graph, nodes, {identity: index}, indices of its own
+    Parameters); `children` are the identities of the Linear's children."""
     k = len(children)
     expansion = linear.expand()
     no_macro_left(ctx, expansion, 'Linear.expand()')
     graph, nodes = ctx.adapter.describe(expansion)
-    index = {id(node): i for i, node in enumerate(nodes)}
+    index = {node._handle: i for i, node in enumerate(nodes)}
     for c, child in enumerate(children):
-        if id(child) not in index:
+        if child not in index:
             raise Mismatch(f'child c{c} of the Linear is not in its expansion',
                            notes='expand() must build on self.children themselves, each once; '
                                  f'the expansion read back: {graph.formula()}')
     read_back = _substituted(graph, index, children, point)[0].formula()
-    inside = {id(node) for child in children for node in walk(child)}
-    outside = [i for i, node in enumerate(nodes) if id(node) not in inside]
+    inside = below(ctx, [ctx.remote.ref(child) for child in children])
+    outside = [i for i, node in enumerate(nodes) if node._handle not in inside]
     for kind in (graph.nodes[i].kind for i in outside):
         if kind not in ('add', 'mul', 'param'):
             raise Mismatch(f'the expansion of a Linear contains a {CLASS_NAMES[kind]} of its own',
@@ -157,13 +172,12 @@ def _expansion(ctx, linear, children, point):
 
 
 def _substituted(graph, index, children, point):
-    """The graph with child c replaced by an Input named c<c> of value point[c], pruned below.
-
-    Returns the new Graph and {old index: new index} for the nodes it keeps.
+    """The graph with child c (an identity) replaced by an Input named c<c> of value point[c],
+    pruned below. Returns the new Graph and {old index: new index} for the nodes it keeps.
     """
     nodes = list(graph.nodes)
     for c, child in enumerate(children):
-        nodes[index[id(child)]] = Node('input', value=float(point[c]), name=f'c{c}')
+        nodes[index[child]] = Node('input', value=float(point[c]), name=f'c{c}')
     keep, stack = set(), [graph.root]
     while stack:
         i = stack.pop()
@@ -229,11 +243,12 @@ def verify_linear_structure(ctx, case):
     weights, bias = read_linear(ctx, linear, children, case['point'])
     # "Fresh": another Linear has Parameters of its own, none shared with the first.
     others, _ = build_children(ctx, case)
-    other = {id(node) for node in walk(ctx.api.Linear(others).expand())
-             if isinstance(node, ctx.api.Parameter)}
-    if other & {id(p) for p in weights + [bias]}:
+    other = {node._handle for node in instances(
+        ctx, walk(ctx, ctx.api.Linear(others).expand()), ctx.api.Parameter)}
+    shared = other & {p._handle for p in weights + [bias]}
+    if shared:
         raise Mismatch('two Linear objects share Parameters', expected='no Parameter in common',
-                       actual=f'{len(other & {id(p) for p in weights + [bias]})} in common',
+                       actual=f'{len(shared)} in common',
                        notes='each Linear creates its own Parameters when it is built')
 
 
@@ -310,27 +325,29 @@ def verify_linear_values_gradients(ctx, case):
     graph = Graph(tuple(nodes))
     expected = oracle.expected(graph)
     assume(off_kinks(expected))
-    result = compile_root(root)
+    result = compile_root(ctx, root)
     no_macro_left(ctx, result, 'the graph compile() returned')
     described, nodes = ctx.adapter.describe(result)  # a Mismatch names any non-elementary node
+    identities = dict(zip(objects, ctx.remote.identities(list(objects.values()))))
     with explained(f'the graph, with the Linear expanded: {graph.formula()}\n'
                    f'{graph.tree_text()}'):
-        leaves_kept(described, {id(node): i for i, node in enumerate(nodes)},
-                    {f'Parameter {graph.label(i)}': obj for i, obj in objects.items()})
+        leaves_kept(described, {node._handle: i for i, node in enumerate(nodes)},
+                    {f'Parameter {graph.label(i)}': identities[i] for i in objects})
         check_value('forward() of the compiled graph', result.forward(), expected.value,
                     expected.value_scale)
         result.backward(UPSTREAM)
-        gradient = {i: (graph.nodes[i].value - as_float(objects[i].value,
-                                                        f'{graph.label(i)} after backward()'))
-                    / (graph.nodes[i].learning_rate * UPSTREAM) for i in graph.parameters}
+        after = ctx.remote.fetch_all([objects[i].value for i in graph.parameters])
+        gradient = {i: (graph.nodes[i].value - as_float(new, f'{graph.label(i)} after backward()'))
+                    / (graph.nodes[i].learning_rate * UPSTREAM)
+                    for i, new in zip(graph.parameters, after)}
         check_gradient(graph, gradient, expected, upstream=UPSTREAM,
                        what='d root / d {label} (from the update backward() made)')
 
 
 def leaves_kept(described, index, leaves):
-    """Each of `leaves` ({text: node}) is in the compiled graph itself, not a copy of it."""
-    for text, node in leaves.items():
-        if id(node) not in index:
+    """Each of `leaves` ({text: identity}) is in the compiled graph itself, not a copy of it."""
+    for text, identity in leaves.items():
+        if identity not in index:
             raise Mismatch(f'the {text} of the graph is not in the graph compile() returned',
                            notes='compile() replaces the macros and keeps every other node: '
                                  'predict() must set these Inputs, backward() train these '
@@ -354,34 +371,12 @@ MACROS_TEXT = ('Sum, Product, Deep and Affine are macros the check defines: Sum(
                'Add(c), Product(c).expand() is Multiply(c), Deep(c).expand() is Sum([Sum(c)]) '
                '(a macro whose expansion is a macro over a macro), Affine(c).expand() is '
                'Linear(c) (your Linear)')
-_macro_classes = {}
-
-
-def macro_classes(api):
-    """The check's own macros, subclasses of the implementation's Macro (made once per Macro)."""
-    key = (api.Macro, api.Linear, api.Add, api.Multiply)
-    if key not in _macro_classes:
-        Macro, Linear, Add, Multiply = key
-
-        class Sum(Macro):
-            def expand(self):
-                return Add(list(self.children))
-
-        class Product(Macro):
-            def expand(self):
-                return Multiply(list(self.children))
-
-        class Deep(Macro):
-            def expand(self):
-                return Sum([Sum(list(self.children))])
-
-        class Affine(Macro):
-            def expand(self):
-                return Linear(list(self.children))
-
-        _macro_classes[key] = {'Sum': Sum, 'Product': Product, 'Deep': Deep, 'Affine': Affine,
-                               'Linear': Linear}
-    return _macro_classes[key]
+def macro_classes(ctx):
+    """The check's own macros, subclasses of the implementation's Macro, made in the executor
+    (executor/macros.py): Refs by name."""
+    classes = dict(zip(('Sum', 'Product', 'Deep', 'Affine'), ctx.remote.step('macros', width=4)))
+    classes['Linear'] = ctx.api.Linear
+    return classes
 
 
 def _macro_tree_node(children, operations):
@@ -431,13 +426,15 @@ def macro_cases(draw, operations):
 
 def linear_attempted(ctx):
     """Stop at once, as not attempted, while Linear.expand() is still the stub of exercise 4."""
+    ctx.remote.flush()
     try:
-        ctx.api.Linear([ctx.api.Input(value=1.0)]).expand()
-    except NotImplementedError as error:
-        if str(error).lstrip().startswith('Exercise 4'):
+        ctx.remote.fetch(ctx.api.Linear([ctx.api.Input(value=1.0)]).expand())
+    except StudentError as error:
+        if error.is_a('NotImplementedError') and error.message.lstrip().startswith('Exercise 4'):
             raise  # the runner reports this exercise's own stub as not attempted
-    except Exception:
-        pass  # a broken Linear is for ex4.linear_structure to report, not this check
+        if not error.is_a('Exception'):
+            raise
+        # a broken Linear is for ex4.linear_structure to report, not this check
 
 
 def build_macro_tree(ctx, tree):
@@ -446,7 +443,7 @@ def build_macro_tree(ctx, tree):
     Returns (root, Graph, {Graph leaf index: implementation leaf}). Parameters a Linear creates
     are in the Graph with MACRO_PARAMETER_VALUE and no implementation node.
     """
-    classes, nodes, objects = macro_classes(ctx.api), [], {}
+    classes, nodes, objects = macro_classes(ctx), [], {}
 
     def add(node):
         nodes.append(node)
@@ -491,16 +488,18 @@ def build_macro_tree(ctx, tree):
 def verify_compile_expands_all(ctx, case):
     linear_attempted(ctx)
     root, graph, objects = build_macro_tree(ctx, case['tree'])
-    result = compile_root(root)
+    result = compile_root(ctx, root)
     with explained(MACROS_TEXT):
         no_macro_left(ctx, result, 'the graph compile() returned')
     described, nodes = ctx.adapter.describe(result)
-    index = {id(node): i for i, node in enumerate(nodes)}
-    known = {id(obj) for obj in objects.values()}
+    index = {node._handle: i for i, node in enumerate(nodes)}
+    identities = dict(zip(objects, ctx.remote.identities(list(objects.values()))))
+    known = set(identities.values())
     leaves_kept(described, index, {f'{CLASS_NAMES[graph.nodes[i].kind]}(value='
-                                   f'{graph.nodes[i].value!r})': obj for i, obj in objects.items()})
+                                   f'{graph.nodes[i].value!r})': identities[i] for i in objects})
     # The Parameters a Linear created: set to the value the check's own Graph gives them.
-    created = {i: MACRO_PARAMETER_VALUE for i in described.parameters if id(nodes[i]) not in known}
+    created = {i: MACRO_PARAMETER_VALUE for i in described.parameters
+               if nodes[i]._handle not in known}
     for i in created:
         nodes[i].value = MACRO_PARAMETER_VALUE
     described = described.with_values(created)
@@ -512,7 +511,7 @@ def verify_compile_expands_all(ctx, case):
     for values in case['other_inputs']:
         point = dict(zip(inputs, values))
         want = oracle.expected(graph.with_values(point))
-        at = {index[id(objects[i])]: v for i, v in point.items() if id(objects[i]) in index}
+        at = {index[identities[i]]: v for i, v in point.items() if identities[i] in index}
         actual = oracle.value(described, at)
         if not oracle.within(actual, want.value, VALUE_RTOL * (1.0 + want.value_scale), 0.0):
             raise Mismatch(f'the compiled graph, read back, at Inputs = {list(values)}',

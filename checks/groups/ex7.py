@@ -6,9 +6,9 @@ from ..compare import check_gradient
 from ..failures import CannotCheck, Mismatch
 from ..graphs import Graph, Node
 from ..registry import check
-from ..spies import TooManyCalls, counting
+from ..remote import TooManyCalls
 from ..strategies import dags, ladder, learning_rates, nonzero_values, programs
-from .core import verify_finite_differences, verify_gradients
+from .core import labels_of, verify_finite_differences, verify_gradients
 from ..values import as_float
 
 LADDER_RUNGS = 12  # 4096 paths from the root to the input, 61 nodes
@@ -76,10 +76,12 @@ def shared_input_graphs(draw, operations):
        cases=lambda ctx: shared_input_graphs(ctx.operations))
 def verify_shared_inputs(ctx, case):
     graph, values = case['graph'], list(case['inputs'])
+    remote = ctx.remote
     built = ctx.adapter.build(graph)
     root = built[graph.root]
-    label = {id(built[i]): graph.label(i) for i in graph.inputs}
-    found = [label.get(id(node), f'<{type(node).__name__}>') for node in root.find_input_nodes()]
+    found = remote.fetch(remote.step('iterate', root.find_input_nodes()))
+    identities = remote.identities([built[i] for i in graph.inputs])
+    found = labels_of(found, dict(zip(identities, (graph.label(i) for i in graph.inputs))))
     expected_order = [graph.label(i) for i in graph.input_order()]
     if found != expected_order:
         raise Mismatch('find_input_nodes() on a graph with shared Inputs',
@@ -99,20 +101,24 @@ def verify_shared_inputs(ctx, case):
        operations=('add', 'mul'))
 def verify_grad_once(ctx, _):
     graph = ladder(LADDER_RUNGS)
+    remote = ctx.remote
     built = ctx.adapter.build(graph)
     root = built[graph.root]
-    operation_classes = [type(built[i]) for i in graph.operations]
+    operations = [built[i] for i in graph.operations]
     as_float(root.forward(), 'forward()')  # as in training; unjudged (a cacheless forward is slow)
     try:
-        with counting(operation_classes, 'grad', limit=1):
-            root.backward(1.5)
+        with remote.counting([remote.type_of(node) for node in operations], 'grad', limit=1):
+            remote.fetch(root.backward(1.5))
     except TooManyCalls as error:
-        index = next(i for i in graph.operations if built[i] is error.obj)
-        raise Mismatch(f'calls of grad() on the {type(error.obj).__name__} #{index} during one '
-                       'backward()', expected='at most 1', actual='2 or more (stopped there)',
-                       notes=_ladder_notes(graph)) from None
-    gradient = {i: (graph.nodes[i].value - as_float(built[i].value, graph.label(i)))
-                / (graph.nodes[i].learning_rate * 1.5) for i in graph.parameters}
+        found = remote.fetch_all(operations)
+        index, node = next(((i, node) for i, node in zip(graph.operations, found)
+                            if node._handle == error.identity), (None, None))
+        raise Mismatch(f'calls of grad() on the {node.type_name if node else "Operation"} '
+                       f'#{index} during one backward()', expected='at most 1',
+                       actual='2 or more (stopped there)', notes=_ladder_notes(graph)) from None
+    after = remote.fetch_all([built[i].value for i in graph.parameters])
+    gradient = {i: (graph.nodes[i].value - as_float(new, graph.label(i)))
+                / (graph.nodes[i].learning_rate * 1.5) for i, new in zip(graph.parameters, after)}
     check_gradient(graph, gradient, oracle.expected(graph), upstream=1.5)
 
 

@@ -6,7 +6,7 @@ output, output_format, tags, visibility.
 """
 import json
 
-from .text import _failure
+from .text import _failure, seed_text
 
 
 def render(report):
@@ -30,9 +30,10 @@ def render(report):
             })
     summary = [f'{e.id}: {e.score:g}/{e.max_score:g}' + (' (not attempted)'
                if e.status == 'not_attempted' else '') for e in report.exercises]
-    summary.append(f'seed {report.seed}, profile {report.profile}, grader '
+    summary.append(f'seed {seed_text(report)}, profile {report.profile}, grader '
                    f'{report.versions.get("grader")}, hypothesis '
                    f'{report.versions.get("hypothesis")}')
+    summary.append(f'isolation: {report.isolation.get("description", "")}')
     summary += report.notes
     results = {
         'score': round(report.score, 4),

@@ -16,7 +16,10 @@ def render(report, colour=False):
         return f'\033[{COLOURS[name]}m{text}\033[0m' if colour else text
 
     out = [paint(f'Grading {report.implementation}', 'bold')
-           + f'  (seed {report.seed}, profile {report.profile})', '']
+           + f'  (seed {seed_text(report)}, profile {report.profile})', '']
+    if report.isolation.get('mode') == 'none':
+        out += [paint('Isolation: none. Your code ran as you, beside the grader: this is feedback, '
+                      'not a protected grade.', 'dim'), '']
     for note in report.notes:
         out += [paint(f'! {note}', 'red'), '']
     for exercise in report.exercises:
@@ -50,6 +53,10 @@ def render(report, colour=False):
     total = f'Total: {_num(report.score)}/{_num(report.max_score)}'
     out.append(paint(total, 'green' if report.passed else 'bold'))
     return '\n'.join(out) + '\n'
+
+
+def seed_text(report):
+    return 'secret' if report.seed_secret else str(report.seed)
 
 
 def _failure(check):

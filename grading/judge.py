@@ -1,0 +1,127 @@
+"""The judge: a trusted process that grades one exercise by asking an executor.
+
+It runs Hypothesis, the oracle and the checks (checks.runner), and reaches the student's code only
+through Executor below, which starts an executor process in the sandbox, restarts it after it dies
+or hangs, and turns whatever it does into the exceptions the runner understands. The judge never
+imports student code, so nothing the student's code does can change a verdict made here; its
+results go to the grader's main process over a private pipe the executor has no way to reach.
+"""
+import json
+import sys
+import time
+
+from checks import registry, runner
+from checks.adapters import AdapterSpec
+from checks.failures import ExecutorMisbehaved, ExecutorTimeout, LoadFailed
+
+from .channel import AnswerTimeout, ExecutorFailure, ExecutorProcess, Output
+from .sandbox import Limits, Sandbox
+
+
+def judge(conn, job):
+    """Entry point of the judge process: `job` is plain data (it also works where children are
+    spawned). Sends 'start' and 'result' per check, then 'done' with what the code printed."""
+    def send(event, **data):
+        conn.send_bytes(json.dumps({'event': event, **data}, default=repr).encode())
+
+    _protect_memory()
+    sandbox = Sandbox.attach(job['sandbox'])
+    spec = AdapterSpec(job['spec']['name'], frozenset(job['spec']['levels']),
+                       frozenset(job['spec']['operations']), job['spec']['class_name'])
+    output = Output()
+    executor = Executor(sandbox, job['target'], job['limits'], len(job['checks']), output)
+    budget = runner.Budget(job['limits']['example_seconds'], job['limits']['check_wall_seconds'],
+                           job['limits']['check_cpu_seconds'])
+    try:
+        for check_id in job['checks']:
+            send('start', check=check_id)
+            check = registry.get(check_id)
+            result = runner.run(check, executor, spec, seed=job['seed'], profile=job['profile'],
+                                budget=budget, replay=job.get('replay'))
+            send('result', result=result.to_dict())
+            if result.load_error:  # the implementation does not import: the same for the rest
+                for rest in job['checks'][job['checks'].index(check_id) + 1:]:
+                    send('start', check=rest)
+                    send('result', result=_copy(result, registry.get(rest)).to_dict())
+                break
+    finally:
+        executor.stop()
+    send('done', output=output.text())
+
+
+def _copy(result, check):
+    return runner.Result(check.id, check.exercise, 'error', 0.0, check.points, result.message,
+                         load_error=True)
+
+
+def _protect_memory():
+    """Linux: no process of our user may read this one's memory or file descriptors
+    (/proc/PID/mem, /proc/PID/fd): in mode none the executor runs as our user."""
+    if sys.platform.startswith('linux'):
+        try:
+            import ctypes
+            ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE, 0
+        except (OSError, AttributeError):
+            pass
+
+
+class Executor:
+    """The executor of one exercise, as the runner sees it: exchange(request, deadline).
+
+    Started when first asked, started again after it died or hung; its CPU time is added up over
+    its lives. A failure to import is a LoadFailed, a death or a malformed answer an
+    ExecutorMisbehaved, no answer in time an ExecutorTimeout."""
+
+    def __init__(self, sandbox, target, limits, checks, output):
+        self.sandbox, self.target, self.output = sandbox, target, output
+        self.import_seconds = limits['check_wall_seconds']
+        self.limits = Limits(limits['memory_mb'], limits['file_mb'], limits['processes'],
+                             limits['check_cpu_seconds'] * checks + 10)
+        self.process, self.launch, self.cpu_before = None, None, 0.0
+
+    def exchange(self, request, deadline):
+        process = self.process or self._start()
+        try:
+            return process.exchange(request, deadline)
+        except AnswerTimeout:
+            self._drop()
+            raise ExecutorTimeout() from None
+        except ExecutorFailure as error:
+            self._drop()
+            raise ExecutorMisbehaved(str(error)) from None
+
+    def _start(self):
+        self.launch = self.sandbox.launch(self.target, self.limits)
+        process = ExecutorProcess(self.launch, self.output)
+        self.process = process
+        try:
+            hello = process.hello(time.monotonic() + self.import_seconds)
+        except AnswerTimeout:
+            self._drop()
+            raise LoadFailed('while importing the implementation, the process was still '
+                             f'running after {self.import_seconds:g} s (wall clock)') from None
+        except ExecutorFailure as error:
+            self._drop()
+            raise LoadFailed(f'while importing the implementation, {error}') from None
+        if 'load_error' in hello:
+            self._drop()
+            raise LoadFailed(self.launch.shown(hello['load_error']))
+        return process
+
+    def _drop(self):
+        if self.process:
+            self.cpu_before += self.process.cpu_seconds() or 0.0
+            self.process.stop()
+            self.process = None
+
+    def cpu_seconds(self):
+        if self.process is None:
+            return self.cpu_before
+        used = self.process.cpu_seconds()
+        return None if used is None else self.cpu_before + used
+
+    def shown(self, text):
+        return self.launch.shown(text) if self.launch else text
+
+    def stop(self):
+        self._drop()
