@@ -1,27 +1,40 @@
 """Benchmarks of the grader and of the reference engine: python benchmarks/run.py [--quick].
 
-Prints Markdown tables (docs/performance.md holds the latest), one section per question:
+Prints Markdown tables (docs/performance.md explains them), one section per question. Since the
+split (commit c6191a7) a grade runs the checks in a trusted judge process per exercise
+(grading/judge.py: Hypothesis, the oracle, the verdicts) which asks an executor process, started
+in the sandbox (grading/sandbox.py: bwrap, user or none), to build and run things in the student's
+code (checks/remote.py); the sections measure that:
 
-  a. the grader: a whole grade of the reference (quick and thorough profiles), and where the time
-     goes, exercise by exercise (child processes, Hypothesis, check bodies, the implementation);
-  b. the time until a student learns what is wrong: the first failed check of each bug of the
-     corpus (tests/corpus), measured in this process;
-  c. the cost of process isolation: one child, forked or spawned;
-  d. bulk grading with --batch, -j 1 against -j 2;
-  e. the engine: one SGD step of the article's classifier in the article's engine (exercises/),
-     the reference, micrograd and PyTorch when installed, and how a step grows with the depth of
-     a ladder DAG.
+  a. the grader (`grader`): a whole grade of the reference, quick and thorough profiles, as a
+     student types it;
+     before and after the split (`split`): the same quick grade by the grader of the last commit
+     before it (--before, default 7a05014, extracted with git archive) and by this checkout in
+     every sandbox mode usable here, interleaved, and the ratio after/before against the goal of
+     at most 1.3x;
+     where the time goes (`breakdown`): per exercise, the judge's time and CPU, the time spent
+     waiting for the executor, the round trips and steps, the executor's CPU and start-up;
+  b. the time until a student learns what is wrong (`first_failure`): the first failed check of
+     each bug of the corpus (tests/corpus), judged in this process, the bug in an executor;
+  c. the cost of isolation (`isolation`): starting and stopping one executor, and one round trip,
+     per sandbox mode;
+  d. bulk grading with --batch, -j 1 against -j 2 (`bulk`);
+  e. the engine (`engine`): one SGD step of the article's classifier in the article's engine
+     (exercises/), the reference, micrograd and PyTorch when installed, and how a step grows with
+     the depth of a ladder DAG.
 
 Every figure is a median over --repeat runs; every ratio compares figures of this one run. Engine
 times are CPU time (time.process_time), so that other work on the machine does not inflate them;
-grader times are wall clock (what a student waits for) with the CPU time beside them.
---quick shrinks every section to a few seconds (the CI smoke test); --repo PATH measures another
-checkout of the project (say, an older commit) with this script.
+grader times are wall clock (what a student waits for) with the CPU time beside them: of every
+process a command started, counted by a cgroup of its own where one can be made (root), else
+getrusage(RUSAGE_CHILDREN), which misses executors killed with their bubblewrap namespace. Every
+grader run caches its bytecode in a temporary folder (PYTHONPYCACHEPREFIX), as a student's second
+run finds it. --quick shrinks every section to a few seconds (the CI smoke test,
+tests/test_benchmarks_smoke.py); --only runs some sections.
 """
 import argparse
 import contextlib
 import dataclasses
-import importlib
 import io
 import json
 import math
@@ -33,6 +46,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from pathlib import Path
@@ -40,27 +54,31 @@ from pathlib import Path
 HEADERS = {
     'machine': '## Machine',
     'grader': '## a. Grader: a whole grade of the reference',
+    'split': '## a. Grader: before and after the split, quick grade of the reference',
     'breakdown': '## a. Grader: where the time goes, per exercise',
     'first_failure': '## b. Time to the first failure, bug corpus',
-    'isolation': '## c. Process isolation: cost of one child',
+    'isolation': '## c. Isolation: cost of an executor and of a round trip',
     'bulk': '## d. Bulk grading with --batch',
     'engine': "## e. Engine: one SGD step of the article's classifier",
     'ladder': '## e. Engine: step time against the depth of a ladder DAG',
 }
-SECTIONS = ('grader', 'first_failure', 'isolation', 'bulk', 'engine')
+SECTIONS = ('grader', 'split', 'breakdown', 'first_failure', 'isolation', 'bulk', 'engine')
 ROOT = Path(__file__).resolve().parents[1]
+BEFORE_SPLIT = '7a05014'   # the last commit whose grader ran the checks beside the student's code
+GOAL_RATIO = 1.3           # the quick grade of the reference may cost at most 1.3x the old one
+EMPTY = {'steps': [], 'fetch': [], 'reset': False}   # a request that asks nothing: a round trip
+PYCACHE = None             # the folder every grader run here caches its bytecode in (main)
 
 
 def main(argv=None):
-    global ROOT
     p = argparse.ArgumentParser(prog='python benchmarks/run.py', description=__doc__.split('\n')[0])
     p.add_argument('--quick', action='store_true', help='tiny sizes: every table in seconds')
     p.add_argument('--repeat', type=int, help='runs per figure (default 5, --quick 1)')
     p.add_argument('--only', help=f'comma-separated sections: {",".join(SECTIONS)}')
-    p.add_argument('--repo', help='the checkout to measure (default: this one)')
+    p.add_argument('--before', default=BEFORE_SPLIT, metavar='COMMIT',
+                   help='the grader section split compares with (default: %(default)s, the last '
+                        'commit before the judge/executor split)')
     args = p.parse_args(argv)
-    if args.repo:
-        ROOT = Path(args.repo).resolve()
     sys.path.insert(0, str(ROOT))
     sys.path.insert(1, str(ROOT / 'tests'))  # the bug corpus
     repeat = args.repeat or (1 if args.quick else 5)
@@ -68,11 +86,20 @@ def main(argv=None):
     unknown = set(only) - set(SECTIONS)
     if unknown:
         p.error(f'--only: no section {", ".join(sorted(unknown))}')
-    machine()
-    for section in SECTIONS:
-        if section in only:
-            globals()[section](args.quick, repeat)
-            sys.stdout.flush()
+    global PYCACHE, CGROUP_CPU
+    PYCACHE = tempfile.mkdtemp(prefix='bench-pycache-')
+    CGROUP_CPU = CgroupCpu()
+    try:
+        machine()
+        _warm_up()
+        for section in SECTIONS:
+            if section in only:
+                options = {'before': args.before} if section == 'split' else {}
+                globals()[section](args.quick, repeat, **options)
+                sys.stdout.flush()
+    finally:
+        shutil.rmtree(PYCACHE, ignore_errors=True)
+        CGROUP_CPU.close()
     print(f'\nLoad average at the end: {_load()}')
     return 0
 
@@ -126,19 +153,152 @@ def children_cpu():
     return usage.ru_utime + usage.ru_stime
 
 
-def timed_command(argv, env=None):
-    """(wall seconds, CPU seconds of the process and its children, completed process), run in
-    the measured checkout."""
-    cpu, started = children_cpu(), time.perf_counter()
-    done = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True)
-    return time.perf_counter() - started, children_cpu() - cpu, done
+def timed_command(argv, env=None, cwd=None):
+    """(wall seconds, CPU seconds from getrusage, completed process, CPU seconds from a cgroup or
+    None), run in `cwd` (default: this checkout). getrusage(RUSAGE_CHILDREN) counts the process
+    and the descendants their parents reaped, not those the kernel reaps itself: the executors of
+    mode bwrap die with their PID namespace, whose dying init reaps them without accounting. A
+    cgroup of the command's own (CGROUP_CPU) counts them all."""
+    with CGROUP_CPU.group() as group:
+        cpu, started = children_cpu(), time.perf_counter()
+        done = subprocess.run(argv, cwd=cwd or ROOT, env=env, capture_output=True, text=True,
+                              preexec_fn=group.enter if group else None)
+        wall, cpu = time.perf_counter() - started, children_cpu() - cpu
+        return wall, cpu, done, group.seconds() if group else None
+
+
+class CgroupCpu:
+    """CPU time of a command and of everything it starts, by a cgroup of its own (cgroup v2's
+    cpu.stat, or v1's cpuacct): processes stay counted whoever reaps them. Root only, in practice;
+    `group()` gives None where no cgroup can be made here (then only getrusage counts)."""
+
+    def __init__(self):
+        self.base, self.version, self.why_not, self.count = None, None, '', 0
+        try:
+            self.base, self.version = self._find()
+        except OSError as error:
+            self.why_not = f'no cgroup can be made here ({error.strerror or error})'
+            return
+        if self.base is None:
+            self.why_not = 'no cgroup hierarchy with CPU accounting is mounted here'
+            return
+        try:  # a process can be moved into one, and is counted there
+            with self.group() as group:
+                subprocess.run([sys.executable, '-c', 'sum(range(10 ** 6))'],
+                               preexec_fn=group.enter, check=True)
+                if not group.seconds():
+                    raise OSError('no CPU time counted')
+        except (OSError, ValueError, subprocess.SubprocessError) as error:
+            self.close()
+            self.base, self.why_not = None, f'no process can be counted in a cgroup here ({error})'
+
+    @staticmethod
+    def _find():
+        if not sys.platform.startswith('linux'):
+            return None, None
+        with open('/proc/self/mounts') as f:
+            mounts = [line.split() for line in f]
+        with open('/proc/self/cgroup') as f:
+            own = [line.rstrip('\n').split(':', 2) for line in f]
+        for hierarchy, controllers, path in own:
+            for _, point, kind, options, *_ in mounts:
+                if hierarchy == '0' and kind == 'cgroup2':
+                    version = 2
+                elif kind == 'cgroup' and 'cpuacct' in controllers.split(',') and \
+                        'cpuacct' in options.split(','):
+                    version = 1
+                else:
+                    continue
+                base = Path(point) / path.lstrip('/') / f'bench-cpu-{os.getpid()}'
+                base.mkdir()
+                return base, version
+        return None, None
+
+    @contextlib.contextmanager
+    def group(self):
+        if self.base is None:
+            yield None
+            return
+        self.count += 1
+        folder = self.base / str(self.count)
+        folder.mkdir()
+        try:
+            yield _Cgroup(folder, self.version)
+        finally:
+            _remove_cgroup(folder)
+
+    def close(self):
+        if self.base is not None:
+            _remove_cgroup(self.base)
+
+    @property
+    def description(self):
+        if self.base is None:
+            return f'getrusage only: {self.why_not}'
+        return f'a cgroup per command (v{self.version}, {self.base.parent})'
+
+
+class _Cgroup:
+    def __init__(self, folder, version):
+        self.folder, self.version = folder, version
+        self.procs = str(folder / 'cgroup.procs')
+
+    def enter(self):
+        """In the child, before exec: into the cgroup, with everything it will start."""
+        with open(self.procs, 'w') as f:
+            f.write(str(os.getpid()))
+
+    def seconds(self):
+        if self.version == 1:
+            return int((self.folder / 'cpuacct.usage').read_text()) / 1e9
+        for line in (self.folder / 'cpu.stat').read_text().splitlines():
+            if line.startswith('usage_usec '):
+                return int(line.split()[1]) / 1e6
+        return None
+
+
+def _remove_cgroup(folder):
+    for _ in range(50):  # a killed process may take a moment to leave it
+        try:
+            folder.rmdir()
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            time.sleep(0.1)
+
+
+CGROUP_CPU = None  # a CgroupCpu, made in main
 
 
 def grader_env():
+    """The environment of every grader run here: bytecode cached in PYCACHE, as a student's
+    second run finds it in __pycache__ (the executor, started with -B, compiles the submission
+    each time, as in any grade)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(('GITHUB_', 'PYTEST_'))}
-    env.update(PYTHONDONTWRITEBYTECODE='1', NO_COLOR='1')
+    env.pop('PYTHONDONTWRITEBYTECODE', None)
+    env.update(NO_COLOR='1', PYTHONPYCACHEPREFIX=PYCACHE or tempfile.gettempdir())
     env.pop('GRADER_START_METHOD', None)
     return env
+
+
+def _cpu_method():
+    if CGROUP_CPU is not None and CGROUP_CPU.base is not None:
+        return 'counted by a cgroup of each run\'s own'
+    return ('from getrusage(RUSAGE_CHILDREN), which does not see executors killed with their '
+            f'bubblewrap PID namespace: {CGROUP_CPU.why_not if CGROUP_CPU else "no cgroup"}')
+
+
+def _warm_up():
+    """One grade, untimed: the bytecode of the grader and its packages is cached for the rest."""
+    timed_command([sys.executable, 'grader.py', '--impl', 'reference', '--exercise', 'ex1',
+                   '--format', 'json', '--output', os.path.join(PYCACHE, 'warm-up.json')],
+                  env=grader_env())
+
+
+def _last_line(text):
+    lines = [line for line in (text or '').strip().splitlines() if line.strip()]
+    return lines[-1].strip() if lines else 'no message'
 
 
 @contextlib.contextmanager
@@ -148,16 +308,35 @@ def quiet():
         yield
 
 
+def _sandbox_mode():
+    """(mode, why): the mode a grade uses here (GRADER_SANDBOX, or the strongest that works)."""
+    from grading.sandbox import choose
+    return choose()
+
+
 def machine():
     import hypothesis
     print('# Benchmarks\n')
     print(f'Measured {time.strftime("%Y-%m-%d %H:%M")} on {ROOT}')
+    try:
+        mode, why = _sandbox_mode()
+        sandbox = f'{mode} ({why})'
+    except Exception as error:  # noqa: BLE001 - say it, the sections say the rest
+        sandbox = f'none usable: {error}'
+    bwrap = shutil.which('bwrap')
+    if bwrap:
+        done = subprocess.run([bwrap, '--version'], capture_output=True, text=True)
+        bwrap = done.stdout.strip() or bwrap
     table(HEADERS['machine'], ['what', 'value'], [
         ('CPUs usable (nproc)', _cpus()),
         ('CPU model', _cpu_model()),
         ('Python', platform.python_version()),
         ('Hypothesis', hypothesis.__version__),
         ('platform', platform.platform()),
+        ('CPU time of the commands run', CGROUP_CPU.description if CGROUP_CPU else ''),
+        ('runs as root', 'yes' if hasattr(os, 'geteuid') and os.geteuid() == 0 else 'no'),
+        ('bubblewrap', bwrap or 'not installed'),
+        ('sandbox of a grade here (GRADER_SANDBOX, default auto)', sandbox),
         ('load average (1, 5, 15 min) at the start', _load()),
     ])
 
@@ -171,45 +350,39 @@ def grader(quick, repeat):
     runs = [('quick', [], 'default'), ('quick', ['-j', '1'], '1 (one exercise at a time)'),
             ('thorough', ['--profile', 'thorough'], 'default')]
     for profile, extra, jobs in runs:
-        if '-j' in extra and not _supports_jobs():
-            continue
         walls, cpus = [], []
         for i in range(repeat if profile == 'quick' else max(1, (repeat + 1) // 2)):
             report = out / f'{profile}-{len(extra)}-{i}.json'
-            wall, cpu, done = timed_command(
+            wall, cpu, done, every_cpu = timed_command(
                 [sys.executable, 'grader.py', '--impl', 'reference', *subset, *extra,
                  '--format', 'json', '--output', str(report)], env=grader_env())
             if done.returncode != 0:
                 raise SystemExit(f'the grade failed:\n{done.stderr[-2000:]}')
             walls.append(wall)
-            cpus.append(cpu)
+            cpus.append(cpu if every_cpu is None else every_cpu)
             reports[(profile, jobs)] = json.loads(report.read_text())
         data = reports[(profile, jobs)]
         examples = sum(c['examples'] for e in data['exercises'] for c in e['checks'])
         goal = 10 if profile == 'quick' else 60
-        rows.append((profile, jobs, len(walls), s(median(walls)), s(min(walls)), s(max(walls)),
-                     s(median(cpus)), examples, f'{data["score"]:g}/{data["max_score"]:g}',
-                     f'<= {goal} s'))
+        rows.append((profile, jobs, data.get('isolation', {}).get('mode', '?'), len(walls),
+                     s(median(walls)), s(min(walls)), s(max(walls)), s(median(cpus)), examples,
+                     f'{data["score"]:g}/{data["max_score"]:g}', f'<= {goal} s'))
     # Same seed, same report, however many exercises run at once.
     same = None
     if ('quick', 'default') in reports and ('quick', '1 (one exercise at a time)') in reports:
         same = _without_times(reports[('quick', 'default')]) == \
             _without_times(reports[('quick', '1 (one exercise at a time)')])
     table(HEADERS['grader'],
-          ['profile', 'exercises at once (-j)', 'runs', 'wall median (s)', 'min', 'max',
-           'CPU median (s)', 'examples', 'score', 'goal (wall)'], rows,
+          ['profile', 'exercises at once (-j)', 'sandbox', 'runs', 'wall median (s)', 'min',
+           'max', 'CPU median (s)', 'examples', 'score', 'goal (wall)'], rows,
           note='`python grader.py --impl reference` (a fresh process each run, as a student '
-               'types it), wall clock from start to exit, and the CPU time of the grader and all '
-               'its children.' + (' Only ex1 (--quick).' if quick else '') +
+               'types it, bytecode cached; the sandbox GRADER_SANDBOX chooses, default the '
+               'strongest that works here), wall clock from start to exit, and the CPU time of '
+               f'the grader and all its children, judges and executors ({_cpu_method()}).' +
+               (' Only ex1 (--quick).' if quick else '') +
                ('' if same is None else f' Reports with -j 1 and the default -j identical '
                 f'(times aside): {"yes" if same else "NO"}.'))
     shutil.rmtree(out, ignore_errors=True)
-    breakdown(quick, repeat)
-
-
-def _supports_jobs():
-    return '--jobs' in (ROOT / 'grading' / 'cli.py').read_text() and \
-        'run_exercises' in (ROOT / 'grading' / 'isolation.py').read_text()
 
 
 def _without_times(report):
@@ -220,138 +393,233 @@ def _without_times(report):
     return report
 
 
-def breakdown(quick, repeat):
-    """Per exercise: a child of its own (as the grader runs it), then the same checks in this
-    process with the check bodies and the implementation's own calls timed."""
-    import reference
-    from checks import all_checks, runner
-    from checks.adapters import ArticleAdapter
-    from checks.profiles import DEFAULT_SEED
-    from grading.isolation import Limits
+def split(quick, repeat, before=BEFORE_SPLIT):
+    """The quick grade of the reference by the grader before the split and after it, in every
+    sandbox mode usable here, runs interleaved so that a busy moment hits all of them alike."""
+    from grading.sandbox import MODES, SandboxError, choose, site_packages
 
+    subset = ['--exercise', 'ex1'] if quick else []
+    work = Path(tempfile.mkdtemp(prefix='bench-split-'))
+    # Both graders run the same way: python -S (no .pth: this project's editable install would
+    # make the old checkout import the new packages), the checkout then site-packages on
+    # PYTHONPATH, bytecode cached in PYCACHE (the warm-up run of each fills it).
+    env = grader_env()
+    env.pop('GRADER_SANDBOX', None)
+    packages = os.pathsep.join(site_packages())
+    label_old = f'before the split ({before})'
+    variants, skipped, usable, reports = [], [], [], {}
+    figures = {}  # label -> {'wall': [...], 'rusage': [...], 'cgroup': [...]}
+    try:
+        old, why_not = _checkout(before, work / 'before')
+        if old:
+            variants.append((label_old, old, dict(env, PYTHONPATH=f'{old}{os.pathsep}{packages}')))
+        else:
+            skipped.append((label_old, why_not))
+        for mode in MODES:
+            label = f'after the split, sandbox {mode}'
+            try:
+                choose(mode)
+            except SandboxError as error:
+                skipped.append((label, f'cannot be used here: {error}'))
+                continue
+            variants.append((label, ROOT, dict(env, PYTHONPATH=f'{ROOT}{os.pathsep}{packages}',
+                                               GRADER_SANDBOX=mode)))
+        for variant in variants:  # the warm-up: bytecode, disk cache, and can it run here?
+            *_, done, report = _grade_in(variant, subset, work)
+            if report is None:
+                skipped.append((variant[0], f'the grade failed here (exit status '
+                                f'{done.returncode}): {_last_line(done.stderr)}'))
+            else:
+                usable.append(variant)
+                reports[variant[0]] = report
+                figures[variant[0]] = {'wall': [], 'rusage': [], 'cgroup': []}
+        for _ in range(repeat):
+            for variant in usable:
+                wall, cpu, every_cpu, done, report = _grade_in(variant, subset, work)
+                if report is None:
+                    raise SystemExit(f'{variant[0]}: the grade failed after its warm-up '
+                                     f'worked:\n{done.stderr[-2000:]}')
+                figures[variant[0]]['wall'].append(wall)
+                figures[variant[0]]['rusage'].append(cpu)
+                if every_cpu is not None:
+                    figures[variant[0]]['cgroup'].append(every_cpu)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    m = {label: {key: median(values) if values else None for key, values in f.items()}
+         for label, f in figures.items()}
+    counted = 'cgroup' if all(f['cgroup'] for f in figures.values()) and figures else 'rusage'
+    base = m.get(label_old)
+    rows, verdicts = [], []
+    for label, _, _ in usable:
+        data, walls = reports[label], figures[label]['wall']
+        examples = sum(c['examples'] for e in data['exercises'] for c in e['checks'])
+        ratios, goal = ('–', '–'), ''
+        if base and label != label_old:
+            wall, cpu = m[label]['wall'] / base['wall'], m[label][counted] / base[counted]
+            lower = counted == 'rusage' and label.endswith('bwrap')
+            goal = _verdict(wall, cpu) + (' (CPU: executors not counted)' if lower else '')
+            verdicts.append((label, wall, cpu, lower))
+            ratios = (f'{wall:.2f}x', f'{cpu:.2f}x' + (' (at least)' if lower else ''))
+        rows.append((label, len(walls), s(m[label]['wall']), s(min(walls)), s(max(walls)),
+                     s(m[label]['rusage']), s(m[label]['cgroup']), examples,
+                     f'{data["score"]:g}/{data["max_score"]:g}', *ratios, goal))
+    for label, why in skipped:
+        rows.append((label, 0, f'not measured: {why}', *[''] * 9))
+    table(HEADERS['split'],
+          ['grader', 'runs', 'wall median (s)', 'min', 'max', 'CPU median, getrusage (s)',
+           'CPU median, cgroup (s)', 'examples', 'score', 'wall after/before',
+           'CPU after/before', f'goal: after <= {GOAL_RATIO:g}x before'], rows,
+          note=f'`python -S grader.py --impl reference{" --exercise ex1" if quick else ""}` in '
+               f'the checkout of {before} (git archive into a temporary folder) and in this one, '
+               'each with PYTHONPATH=<checkout>:<site-packages> (no .pth files: the editable '
+               'install would make the old checkout import the new packages), GRADER_SANDBOX set '
+               'for each mode, bytecode cached (PYTHONPYCACHEPREFIX). One untimed warm-up run '
+               f'each, then {repeat} round(s) of one run each, interleaved. Wall clock from start '
+               'to exit. CPU: the grader and all its children (the old grader\'s workers; the '
+               'judges and executors): from getrusage(RUSAGE_CHILDREN) deltas, which miss the '
+               'executors of mode bwrap (killed with their PID namespace, whose dying init reaps '
+               'them unaccounted), and from a cgroup of each run\'s own, which counts every '
+               'process (' + (CGROUP_CPU.description if CGROUP_CPU.base is not None else
+                              CGROUP_CPU.why_not) + '). The CPU ratio uses the '
+               + ('cgroup.' if counted == 'cgroup' else 'getrusage figures.') +
+               (' --quick: ex1 only, one run: start-up dominates, this is not the goal\'s '
+                'measurement.' if quick else ''))
+    if base is None:
+        why = dict(skipped).get(label_old, 'no figure before the split')
+        print(f'\nComparison skipped: {why}.')
+    for label, wall, cpu, lower in verdicts:
+        print(f'\n{label}: the grade costs {wall:.2f}x the wall time and {cpu:.2f}x the CPU time '
+              f'{"(at least: executors not counted) " if lower else ""}of the grader before the '
+              f'split; the goal is at most {GOAL_RATIO:g}x: {_verdict(wall, cpu)}.')
+
+
+def _verdict(wall, cpu):
+    def one(what, ratio):
+        return f'{what} {"met" if ratio <= GOAL_RATIO else "NOT met"} ({ratio:.2f}x)'
+    return f'{one("wall", wall)}, {one("CPU", cpu)}'
+
+
+def _checkout(commit, destination):
+    """(folder, '') holding the files of `commit` of this repository, or (None, why not)."""
+    git = shutil.which('git')
+    if not git:
+        return None, 'git is not installed here'
+    done = subprocess.run([git, '-C', str(ROOT), 'archive', '--format=tar', commit],
+                          capture_output=True)
+    if done.returncode != 0:
+        return None, (f'`git archive {commit}` failed (a shallow clone, or not a git '
+                      f'checkout?): {_last_line(done.stderr.decode(errors="replace"))}')
+    destination.mkdir(parents=True)
+    with tarfile.open(fileobj=io.BytesIO(done.stdout)) as archive:
+        try:
+            archive.extractall(destination, filter='data')
+        except TypeError:  # Python before 3.11.4 has no filters
+            archive.extractall(destination)
+    if not (destination / 'grader.py').is_file():
+        return None, f'{commit} has no grader.py'
+    return destination, ''
+
+
+def _grade_in(variant, subset, work):
+    """(wall, CPU by getrusage, CPU by cgroup or None, completed process, report or None): one
+    quick grade of the reference by the grader in `variant`'s folder."""
+    label, folder, env = variant
+    report = work / 'report.json'
+    if report.exists():
+        report.unlink()
+    wall, cpu, done, every_cpu = timed_command(
+        [sys.executable, '-S', 'grader.py', '--impl', 'reference', *subset, '--format', 'json',
+         '--output', str(report)], env=env, cwd=folder)
+    data = None
+    if done.returncode == 0 and report.is_file():
+        data = json.loads(report.read_text())
+    return wall, cpu, every_cpu, done, data
+
+
+def breakdown(quick, repeat):
+    """Per exercise, the checks run here as a judge runs them, the reference in an executor of
+    the sandbox a grade uses, every round trip timed and counted."""
+    from checks import all_checks
+
+    mode, why = _sandbox_mode()
     exercises = ['ex1'] if quick else list(dict.fromkeys(c.exercise for c in all_checks()))
-    adapter = ArticleAdapter(reference, source_paths=[reference.__path__[0]])
-    target = _target('reference')
-    rows = []
-    totals = [0.0] * 7
+    rows, totals, failed = [], [0.0] * 9, []
     for exercise in exercises:
         checks = [c for c in all_checks() if c.exercise == exercise]
-        isolated, inside = [], []
-        process, bodies, implementation = [], [], []
-        examples = None
-        for _ in range(1 if quick else max(1, repeat // 2)):
-            workdir = tempfile.mkdtemp(prefix='bench-iso-')
-            started = time.perf_counter()
-            results = _isolated(target, [c.id for c in checks], DEFAULT_SEED, Limits(), workdir)
-            isolated.append(time.perf_counter() - started)
-            inside.append(sum(r.seconds for r in results.values()))
-            shutil.rmtree(workdir, ignore_errors=True)
-            with quiet(), _timing(reference) as spent:
-                started = time.perf_counter()
-                body, count = 0.0, 0
-                for check in checks:
-                    timed_check, clock = _timed_verify(check)
-                    count += runner.run(timed_check, adapter, seed=DEFAULT_SEED).examples
-                    body += clock[0]
-                process.append(time.perf_counter() - started)
-            examples = count
-            bodies.append(body)
-            implementation.append(spent[0])
-        values = [median(isolated), median(isolated) - median(inside), median(process),
-                  median(bodies), median(implementation), median(bodies) - median(implementation),
-                  median(process) - median(bodies)]
+        runs = [_judged(ROOT / 'reference', checks, mode)
+                for _ in range(1 if quick else max(1, repeat // 2))]
+        failed += [c for run in runs for c in run.pop('failed')]
+        m = {key: median([run[key] for run in runs]) for key in runs[0]}
+        values = [m['wall'], m['cpu'], m['wait'], m['wall'] - m['wait'], m['trips'],
+                  m['steps'], m['executor_cpu'], m['startup'], m['starts']]
         totals = [t + v for t, v in zip(totals, values)]
-        rows.append((exercise, len(checks), examples, *(s(v) for v in values)))
-    rows.append(('**all**', '', '', *(f'**{s(v)}**' for v in totals)))
+        rows.append((exercise, len(checks), int(m['examples']), s(m['wall']), s(m['cpu']),
+                     s(m['wait']), s(m['wall'] - m['wait']), int(m['trips']), int(m['steps']),
+                     s(1e6 * m['wait'] / m['trips'], 0) if m['trips'] else '–',
+                     s(m['executor_cpu']), s(1000 * m['startup'], 0), int(m['starts'])))
+    wall, cpu, wait, own, trips, steps, executor_cpu, startup, starts = totals
+    rows.append(('**all**', '', '', *(f'**{x}**' for x in (
+        s(wall), s(cpu), s(wait), s(own), int(trips), int(steps),
+        s(1e6 * wait / trips, 0) if trips else '–', s(executor_cpu), s(1000 * startup, 0),
+        int(starts)))))
     table(HEADERS['breakdown'],
-          ['exercise', 'checks', 'examples', 'child: wall (s)', 'child: outside checks (s)',
-           'in-process: total (s)', 'check bodies (s)', 'implementation (s)',
-           'oracle & comparisons (s)', 'Hypothesis (s)'], rows,
-          note='"child": the exercise run alone by grading/isolation.py, one child process, as '
-               'in a grade; "outside checks" is that wall time minus the checks\' own seconds '
-               '(start-up, the import of the implementation, the integrity snapshots, stopping '
-               'the child). "in-process": the same checks run here, no isolation. "check bodies": '
-               'time inside the checks\' verify(), which builds graphs in the implementation, runs '
-               'it, and compares it with the oracle; "implementation": the part of it spent in '
-               'the reference\'s own methods (timed by wrappers, their overhead included); '
-               '"Hypothesis": generating examples and running its engine, i.e. in-process total '
-               'minus check bodies. The reference fails nothing, so nothing is shrunk (see b. for '
-               'shrinking). Sums of medians.')
+          ['exercise', 'checks', 'examples', 'judge: wall (s)', 'judge: CPU (s)',
+           'waiting for the executor (s)', 'judge\'s own work (s)', 'round trips', 'steps',
+           'µs per round trip', 'executor: CPU (s)', 'executor: start-up (ms)',
+           'executor starts'], rows,
+          note=f'Each exercise\'s checks run in this process as a judge runs them (checks.runner '
+               f'through grading.local), the reference in an executor in sandbox mode {mode} '
+               f'({why}), one executor per exercise as in a grade. "judge": the checks from the '
+               'first to the last, start-up excluded; its CPU is this process\'s (Hypothesis, the '
+               'oracle, the comparisons, building and reading requests). "waiting": the time '
+               'inside Executor.exchange (sending the request, the executor\'s work, reading and '
+               'validating the answer); "own work" is the rest. A round trip is one request; a '
+               'step is one thing the executor does (build a graph, call a method, read an '
+               'attribute). "executor: CPU": its CPU during the checks (Executor.cpu_seconds); '
+               '"start-up": the launch, Python, the import of the implementation and a first '
+               'empty round trip. The reference fails nothing, so nothing is shrunk (see b.). '
+               'Sums of medians' + (' (--quick: ex1 only, one run).' if quick else '.') +
+               (f' Checks that did not pass: {", ".join(failed)}.' if failed else ''))
 
 
-def _target(name):
-    from grading.loader import resolve
-    return resolve(str(ROOT / name))
+def _judged(path, checks, mode):
+    """One exercise judged here, its round trips counted: a dict of figures."""
+    from grading.local import executor_for
 
-
-def _isolated(target, check_ids, seed, limits, workdir, exercise='bench'):
-    """One exercise in child processes, whichever version of grading/isolation.py this is."""
-    from grading import isolation
-    with quiet():
-        if hasattr(isolation, 'run_exercises'):
-            return isolation.run_exercises(target, {exercise: check_ids}, seed, 'quick', limits,
-                                           workdir)
-        return isolation.run_exercise(target, check_ids, seed, 'quick', limits, workdir,
-                                      os.path.join(workdir, '.student-output'))
-
-
-def _timed_verify(check):
-    """A copy of `check` whose verify() adds its duration to clock[0]."""
-    clock = [0.0]
-    verify = check.verify
-
-    def timed(ctx, case):
+    figures = {'trips': 0, 'steps': 0, 'wait': 0.0, 'starts': 1}
+    with quiet(), executor_for(str(path), mode=mode) as impl:
+        executor = impl.executor
+        exchange = executor.exchange
         started = time.perf_counter()
-        try:
-            return verify(ctx, case)
-        finally:
-            clock[0] += time.perf_counter() - started
+        exchange(dict(EMPTY, reset=True), time.monotonic() + 60)
+        figures['startup'] = time.perf_counter() - started
+        executor_cpu = executor.cpu_seconds()
 
-    return dataclasses.replace(check, verify=timed), clock
-
-
-@contextlib.contextmanager
-def _timing(module):
-    """Times every call into the implementation's functions and methods, outermost calls only."""
-    spent, depth = [0.0], [0]
-
-    def wrap(function):
-        def wrapper(*args, **kwargs):
-            if depth[0]:
-                return function(*args, **kwargs)
-            depth[0] += 1
+        def counted(request, deadline):
+            if executor.process is None:  # a death or a hang: started again
+                figures['starts'] += 1
             started = time.perf_counter()
             try:
-                return function(*args, **kwargs)
+                return exchange(request, deadline)
             finally:
-                spent[0] += time.perf_counter() - started
-                depth[0] -= 1
-        wrapper.__wrapped__ = function
-        return wrapper
+                figures['wait'] += time.perf_counter() - started
+                figures['trips'] += 1
+                figures['steps'] += len(request.get('steps', ()))
 
-    saved, classes = [], []
-    for name in dir(module):
-        obj = getattr(module, name)
-        if isinstance(obj, type):
-            classes += [c for c in obj.__mro__ if c.__module__.startswith(module.__name__)]
-        elif callable(obj) and getattr(obj, '__module__', '').startswith(module.__name__):
-            saved.append((module, name, obj))
-            setattr(module, name, wrap(obj))
-    for cls in dict.fromkeys(classes):
-        for attr, value in list(vars(cls).items()):
-            if not callable(value) or isinstance(value, (staticmethod, classmethod, type)):
-                continue
-            if attr.startswith('__') and attr not in ('__init__', '__call__'):
-                continue
-            if attr == 'on_backward':
-                continue  # the reference compares it by identity: wrapping it would change it
-            saved.append((cls, attr, value))
-            setattr(cls, attr, wrap(value))
-    try:
-        yield spent
-    finally:
-        for owner, attr, value in reversed(saved):
-            setattr(owner, attr, value)
+        executor.exchange = counted  # what the runner calls, through checks.remote
+        examples, failed = 0, []
+        cpu, started = time.process_time(), time.perf_counter()
+        for check in checks:
+            result = impl.run(check)
+            examples += result.examples
+            if result.status != 'passed':
+                failed.append(check.id)
+        figures['wall'] = time.perf_counter() - started
+        figures['cpu'] = time.process_time() - cpu
+        used = executor.cpu_seconds()
+        figures['executor_cpu'] = float('nan') if used is None or executor_cpu is None \
+            else used - executor_cpu
+    return dict(figures, examples=examples, failed=failed)
 
 
 # --- b. time to the first failure --------------------------------------------------------------
@@ -359,20 +627,20 @@ def _timing(module):
 def first_failure(quick, repeat):
     from hypothesis.errors import HypothesisException, StopTest
 
-    from checks import all_checks, runner
-    from checks.adapters import ArticleAdapter
-    from checks.profiles import DEFAULT_SEED
-    from corpus import all_bugs, make_variant
+    import corpus
+    from checks import all_checks
+    from grading.local import executor_for
 
-    bugs = all_bugs()
+    mode, why = _sandbox_mode()
+    bugs = corpus.all_bugs()
     if quick:
         bugs = bugs[:1]
     directory = Path(tempfile.mkdtemp(prefix='bench-bugs-'))
     found_all, known_all, per_bug = [], [], []
     for bug in bugs:
-        with quiet():
-            module = make_variant(bug, directory)
-        adapter = ArticleAdapter(module, source_paths=[module.__path__[0]])
+        with quiet():  # write_variant leaves the import to the executor; make_variant also imports
+            getattr(corpus, 'write_variant', corpus.make_variant)(bug, directory)
+        folder = directory / f'variant_{bug.name}'
         checks = [c for c in all_checks() if c.exercise == bug.exercise]
         founds, knowns, culprit = [], [], None
         for _ in range(1 if quick else max(1, repeat // 2)):
@@ -392,10 +660,9 @@ def first_failure(quick, repeat):
                 return verify_and_note
 
             known = None
-            with quiet():
+            with quiet(), executor_for(str(folder), mode=mode) as impl:
                 for check in checks:
-                    result = runner.run(dataclasses.replace(check, verify=spy(check.verify)),
-                                        adapter, seed=DEFAULT_SEED, example_timeout=2.0)
+                    result = impl.run(dataclasses.replace(check, verify=spy(check.verify)))
                     if result.status != 'passed':
                         known, culprit = time.perf_counter() - started, check.id
                         break
@@ -419,13 +686,14 @@ def first_failure(quick, repeat):
     table(HEADERS['first_failure'],
           ['bug', 'first failing check', 'failing example found (s)', 'failure known (s)',
            'shrinking (s)'], rows,
-          note=f'{len(known_all)} bug(s) (tests/corpus, make_variant), each graded as `python '
-               'grader.py --exercise exN` grades it, measured in this process (no child '
-               'process; add the start-up of c. and about half a second of imports for the '
-               'command line): the checks of the bug\'s exercise run in grade order until one '
-               'fails. "found": the first example on which the implementation was wrong; '
-               '"known": the failed check\'s result is complete, its example shrunk. The five '
-               'slowest bugs follow.')
+          note=f'{len(known_all)} bug(s) (tests/corpus), each graded as `python '
+               'grader.py --exercise exN` grades it: the checks of the bug\'s exercise run in '
+               'this process as its judge runs them, in grade order until one fails, the bug in '
+               f'an executor in sandbox mode {mode} ({why}); the clock starts before the '
+               'executor does, so its start-up is included (add the grader\'s own start-up, the '
+               'last row of c., for the command line). "found": the first example on which the '
+               'implementation was wrong; "known": the failed check\'s result is complete, its '
+               'example shrunk. The five slowest bugs follow.')
 
 
 def _quantile(values, q):
@@ -435,68 +703,86 @@ def _quantile(values, q):
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-# --- c. process isolation ----------------------------------------------------------------------
+# --- c. isolation ------------------------------------------------------------------------------
 
 def isolation(quick, repeat):
-    import multiprocessing
+    from grading.sandbox import MODES, SandboxError, choose
 
-    from checks.profiles import DEFAULT_SEED
-    from grading.isolation import Limits
-
-    n = 2 if quick else max(10, 2 * repeat)
+    starts = 3 if quick else max(10, 2 * repeat)
+    trips = 200 if quick else 5000
     rows = []
-    target = _target('reference')
-    for method in ('fork', 'spawn'):
-        if method not in multiprocessing.get_all_start_methods():
-            rows.append((method, 'not available here', '', ''))
-            continue
-        context = multiprocessing.get_context(method)
-        bare = []
-        for _ in range(n):
-            receive, send = context.Pipe(duplex=False)
-            started = time.perf_counter()
-            process = context.Process(target=_ready, args=(send,))
-            process.start()
-            send.close()
-            receive.recv_bytes()
-            bare.append(time.perf_counter() - started)
-            process.join()
-        whole = []
-        previous = os.environ.get('GRADER_START_METHOD')
-        os.environ['GRADER_START_METHOD'] = method
+    for mode in MODES:
         try:
-            for _ in range(n):
-                workdir = tempfile.mkdtemp(prefix='bench-iso-')
-                started = time.perf_counter()
-                results = _isolated(target, ['ex1.tree'], DEFAULT_SEED, Limits(), workdir, 'ex1')
-                whole.append(time.perf_counter() - started - results['ex1.tree'].seconds)
-                shutil.rmtree(workdir, ignore_errors=True)
-        finally:
-            if previous is None:
-                os.environ.pop('GRADER_START_METHOD', None)
-            else:
-                os.environ['GRADER_START_METHOD'] = previous
-        rows.append((method, n, s(1000 * median(bare), 0), s(1000 * median(whole), 0)))
-    wall, _, _ = timed_command([sys.executable, '-c', 'import grading.cli, checks; '
+            choose(mode)
+        except SandboxError as error:
+            rows.append((mode, 0, f'not usable here: {error}', '', '', '', '', '', ''))
+            continue
+        try:
+            rows.append((mode, starts, *_isolation_costs(mode, starts, trips)))
+        except Exception as error:  # noqa: BLE001 - GRADER_SANDBOX=mode would fail the same way
+            rows.append((mode, 0, f'failed here: {type(error).__name__}: {error}', '', '', '', '',
+                         '', ''))
+    wall, *_ = timed_command([sys.executable, '-c', 'import grading.cli, checks; '
                                 'checks.all_checks()'], env=grader_env())
-    rows.append(('(the grader process itself: python, then its imports)', 1, '',
-                 s(1000 * wall, 0)))
+    rows.append(('(for scale: the grader process itself, python then its imports)', 1, '',
+                 s(1000 * wall, 0), '', '', '', '', ''))
     table(HEADERS['isolation'],
-          ['start method', 'runs', 'bare process: start to first message (ms)',
-           'grader child, outside its check (ms)'], rows,
-          note='"bare": multiprocessing starts a process that sends one message, from this '
-               'parent, which has imported Hypothesis and the checks already (fork copies them; '
-               'spawn imports them again). "grader child": grading/isolation.py grading one '
-               'instant check (ex1.tree) of the reference: start, imports, the import of the '
-               'implementation, the integrity snapshots, the messages, stopping and the search '
-               'for leftover processes, minus the check\'s own seconds. The grader starts one '
-               'child per exercise (eight for a whole grade).')
+          ['sandbox mode', 'starts', 'sandbox set-up and removal, once per grade (ms)',
+           'executor start: launch to first answer (ms)', 'executor stop (ms)', 'round trips',
+           'round trip: wall (µs)', 'round trip: judge CPU (µs)',
+           'round trip: executor CPU (µs)'], rows,
+          note='Per mode GRADER_SANDBOX can choose (grading.sandbox.choose says why one cannot be '
+               'used here). "set-up": grading.sandbox.Sandbox created (a scratch root, a copy of '
+               'the executor package, the submission\'s copy) and removed, for the reference. '
+               '"start": from launching the executor of the reference to its first answer (the '
+               'sandbox, Python, the import of the reference, the greeting, one empty round '
+               'trip); "stop": killing it and everything it started. A grade starts one executor '
+               'per exercise (eight), each in a judge forked from the grader. "round trip": one '
+               'request that asks nothing, answered (median of batches); judge CPU is this '
+               'process\'s (framing, JSON, validation, waiting), executor CPU from /proc '
+               '(Executor.cpu_seconds, 10 ms ticks: an average over the batch). Checks need about '
+               'one round trip per example (table a, "where the time goes").')
 
 
-def _ready(conn):
-    from checks import registry
-    registry.all_checks()  # what the grader's worker does first
-    conn.send_bytes(b'ready')
+def _isolation_costs(mode, starts, trips):
+    from grading.local import executor_for
+
+    reference = str(ROOT / 'reference')
+    setup = []
+    for _ in range(starts):
+        started = time.perf_counter()
+        with executor_for(reference, mode=mode):
+            pass
+        setup.append(time.perf_counter() - started)
+    launched, stopped = [], []
+    with quiet(), executor_for(reference, mode=mode) as impl:
+        executor = impl.executor
+        for _ in range(starts):
+            started = time.perf_counter()
+            executor.exchange(dict(EMPTY, reset=True), time.monotonic() + 60)
+            answered = time.perf_counter()
+            executor.stop()
+            launched.append(answered - started)
+            stopped.append(time.perf_counter() - answered)
+        executor.exchange(dict(EMPTY, reset=True), time.monotonic() + 60)
+        for _ in range(50):  # warm
+            executor.exchange(EMPTY, time.monotonic() + 60)
+        batches, walls, cpus, executor_cpus = 5, [], [], []
+        for _ in range(batches):
+            n = max(1, trips // batches)
+            before = executor.cpu_seconds()
+            cpu, started = time.process_time(), time.perf_counter()
+            for _ in range(n):
+                executor.exchange(EMPTY, time.monotonic() + 60)
+            walls.append((time.perf_counter() - started) / n)
+            cpus.append((time.process_time() - cpu) / n)
+            after = executor.cpu_seconds()
+            if before is not None and after is not None:
+                executor_cpus.append((after - before) / n)
+    return (s(1000 * median(setup), 0), s(1000 * median(launched), 0),
+            s(1000 * median(stopped), 0), batches * max(1, trips // batches),
+            s(1e6 * median(walls), 0), s(1e6 * median(cpus), 0),
+            s(1e6 * sum(executor_cpus) / len(executor_cpus), 0) if executor_cpus else '–')
 
 
 # --- d. bulk ------------------------------------------------------------------------------------
@@ -537,7 +823,7 @@ def bulk(quick, repeat):
         times = []
         for i in range(1 if quick else max(1, round(repeat / 3))):
             output = folder.parent / f'grades-{len(walls)}-{i}'
-            wall, _, done = timed_command([*prefix, sys.executable, 'grader.py', '--batch',
+            wall, _, done, _ = timed_command([*prefix, sys.executable, 'grader.py', '--batch',
                                            str(folder), '-j', str(jobs), '--output', str(output),
                                            *subset], env=grader_env())
             if done.returncode != 0:
@@ -740,7 +1026,7 @@ def ladder(quick, repeat):
 
 def _ladder_step(module, graph):
     """Tiny learning rates: repeated steps leave the values where they are."""
-    from checks.adapters import ArticleAdapter
+    from executor.adapters import ArticleAdapter
     root = ArticleAdapter(module).build(graph)[graph.root].compile()
     x = graph.nodes[0].value
 
@@ -751,7 +1037,7 @@ def _ladder_step(module, graph):
 
 
 def _ladder_forward(module, graph):
-    from checks.adapters import ArticleAdapter
+    from executor.adapters import ArticleAdapter
     root = ArticleAdapter(module).build(graph)[graph.root]
     return root.forward
 
