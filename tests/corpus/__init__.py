@@ -1,8 +1,9 @@
 """The bug corpus: small, realistic variations of the reference, each labelled with what must fail.
 
 A bug is a text replacement in one file of reference/ (the old text must occur exactly once, so
-a change to the reference that would silently defuse a bug fails loudly instead). `make_variant`
-writes the patched copy as a package of its own and imports it.
+a change to the reference that would silently defuse a bug fails loudly instead). `write_variant`
+writes the patched copy as a package of its own, for an executor to import (grading.local);
+`make_variant` also imports it here, for tools that still drive it in this process.
 """
 import importlib
 import shutil
@@ -34,10 +35,9 @@ def all_bugs():
     return found
 
 
-def make_variant(bug, directory):
-    """Copy reference/ to directory/variant_<name>/, apply the edits, import and return it."""
-    package = f'variant_{bug.name}'
-    target = Path(directory) / package
+def write_variant(bug, directory):
+    """Copy reference/ to directory/variant_<name>/, apply the edits, and return that folder."""
+    target = Path(directory) / f'variant_{bug.name}'
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(REFERENCE, target, ignore=shutil.ignore_patterns('__pycache__'))
@@ -48,6 +48,12 @@ def make_variant(bug, directory):
         if count != 1:
             raise AssertionError(f'{bug.name}: {old!r} occurs {count} times in reference/{file}')
         path.write_text(text.replace(old, new))
+    return target
+
+
+def make_variant(bug, directory):
+    """write_variant, then import the package in this process and return it."""
+    package = write_variant(bug, directory).name
     if str(directory) not in sys.path:
         sys.path.insert(0, str(directory))
     sys.modules.pop(package, None)
