@@ -1,40 +1,32 @@
 """The exercise 3 checks: the reference passes, the stubs are not attempted, other correct caching
 designs pass too, and a failure reads as a numbered sequence of steps."""
-import importlib
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
 import exercises
-import reference
-from checks import all_checks, run
-from checks.adapters import ArticleAdapter
+from checks import all_checks
 from checks.graphs import OPERATION_KINDS
 from checks.groups.ex3 import probe_tree
-from corpus import Bug, make_variant
+from corpus import Bug, write_variant
 from corpus.bugs_ex3 import KNOW_PARENTS, LEAF_SETTER, MARK_ALL_ANCESTORS, REFERENCE_FORWARD
+from grading.local import executor_for
 
 EX3 = [c for c in all_checks() if c.exercise == 'ex3']
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def adapter(module):
-    return ArticleAdapter(module, source_paths=[module.__path__[0]])
 
 
 def test_points_add_up():
     assert sum(c.points for c in EX3) == 8
 
 
-
-
 def test_stubs_are_not_attempted():
-    for c in EX3:
-        result = run(c, adapter(exercises))
-        assert result.status == 'not_attempted', (c.id, result.status, result.message)
-        assert 'exercise 3 not started' in result.message
+    with executor_for(exercises.__path__[0]) as impl:
+        for c in EX3:
+            result = impl.run(c)
+            assert result.status == 'not_attempted', (c.id, result.status, result.message)
+            assert 'exercise 3 not started' in result.message
 
 
 def test_probe_tree_has_every_operation_and_no_sharing():
@@ -78,6 +70,7 @@ STUDENT_FORWARD = '''    def forward(self) -> float:
 
 
 def student_solution(directory):
+    """The exercises/ package with STUDENT_FORWARD written in: its folder."""
     target = Path(directory) / 'ex3_student'
     if target.exists():
         shutil.rmtree(target)
@@ -87,28 +80,23 @@ def student_solution(directory):
     anchor = '    def find_input_nodes(self) -> List[Input]:'
     assert text.count(anchor) == 1
     nodes.write_text(text.replace(anchor, STUDENT_FORWARD))
-    sys.path.insert(0, str(directory))
-    try:
-        sys.modules.pop('ex3_student', None)
-        importlib.invalidate_caches()
-        return importlib.import_module('ex3_student')
-    finally:
-        sys.path.remove(str(directory))
+    return target
 
 
 @pytest.mark.parametrize('variant', LEGIT, ids=[v.name for v in LEGIT])
 def test_other_correct_designs_pass(variant, tmp_path_factory):
-    module = make_variant(variant, tmp_path_factory.getbasetemp() / 'variants')
-    for seed in range(2):
-        results = [run(c, adapter(module), seed=seed) for c in EX3]
-        assert [(r.check_id, r.message) for r in results if r.status != 'passed'] == []
+    folder = write_variant(variant, tmp_path_factory.getbasetemp() / 'variants')
+    with executor_for(folder) as impl:
+        for seed in range(2):
+            results = [impl.run(c, seed=seed) for c in EX3]
+            assert [(r.check_id, r.message) for r in results if r.status != 'passed'] == []
 
 
 def test_a_cache_on_the_dataclass_stubs_passes(tmp_path):
-    module = student_solution(tmp_path)
-    for seed in range(2):
-        results = [run(c, adapter(module), seed=seed) for c in EX3]
-        assert [(r.check_id, r.message) for r in results if r.status != 'passed'] == []
+    with executor_for(student_solution(tmp_path)) as impl:
+        for seed in range(2):
+            results = [impl.run(c, seed=seed) for c in EX3]
+            assert [(r.check_id, r.message) for r in results if r.status != 'passed'] == []
 
 
 # --- a failure reads as steps ---------------------------------------------------------------------
@@ -116,9 +104,10 @@ def test_a_cache_on_the_dataclass_stubs_passes(tmp_path):
 def test_a_stale_value_is_reported_as_numbered_steps(tmp_path_factory):
     from corpus.bugs_ex3 import BUGS
     bug = next(b for b in BUGS if b.name == 'cache_never_invalidates')
-    module = make_variant(bug, tmp_path_factory.getbasetemp() / 'variants')
+    folder = write_variant(bug, tmp_path_factory.getbasetemp() / 'variants')
     check = next(c for c in EX3 if c.id == 'ex3.recompute_only_what_changed')
-    result = run(check, adapter(module))
+    with executor_for(folder) as impl:
+        result = impl.run(check)
     assert result.status == 'failed'
     # The check's fixed case fails first: two assignments, then the root evaluated again.
     assert result.message == 'step 4: root.forward()'

@@ -4,13 +4,12 @@ import math
 
 import pytest
 
-from checks import all_checks, run
-from checks.adapters import ArticleAdapter
+from checks import all_checks
 from checks.formula import FormulaError, evaluate, is_valid_name
-from corpus import Bug, make_variant
+from corpus import Bug, write_variant
+from grading.local import executor_for
 
 import exercises
-import reference
 
 CHECKS = [c for c in all_checks() if c.exercise in ('ex5', 'ex6')]
 
@@ -21,10 +20,9 @@ def test_points():
 
 
 
-
 def test_exercises_not_attempted():
-    adapter = ArticleAdapter(exercises)
-    statuses = {c.id: run(c, adapter).status for c in CHECKS}
+    with executor_for(exercises.__path__[0]) as impl:
+        statuses = {c.id: impl.run(c).status for c in CHECKS}
     assert set(statuses.values()) == {'not_attempted'}, statuses
 
 
@@ -75,9 +73,9 @@ LEGITIMATE = [
 
 @pytest.mark.parametrize('variant', LEGITIMATE, ids=[v.name for v in LEGITIMATE])
 def test_legitimate_variant_passes(variant, tmp_path_factory):
-    module = make_variant(variant, tmp_path_factory.getbasetemp() / 'variants')
-    adapter = ArticleAdapter(module, source_paths=[module.__path__[0]])
-    results = [run(c, adapter) for c in CHECKS if c.exercise == variant.exercise]
+    folder = write_variant(variant, tmp_path_factory.getbasetemp() / 'variants')
+    with executor_for(folder) as impl:
+        results = [impl.run(c) for c in CHECKS if c.exercise == variant.exercise]
     failures = [(r.check_id, r.status, r.message, r.case_text) for r in results
                 if r.status != 'passed']
     assert not failures
