@@ -165,7 +165,11 @@ def find_submissions(folder, skip=None):
     for path, stem in zip(entries, stems):
         unique = stems.count(stem) == 1 and (stem == path.name or stem not in names)
         name = stem if unique else path.name
-        if path.is_dir() and (path / '__init__.py').is_file():
+        if path.is_symlink():
+            submissions.append(Submission(name, path, problem=(
+                f'not graded: {path.name} is a link (to {os.readlink(path)}); links are refused, '
+                'put the submission itself in the folder')))
+        elif path.is_dir() and (path / '__init__.py').is_file():
             submissions.append(Submission(name, path, str(path)))
         elif path.is_file() and path.suffix == '.py':
             submissions.append(Submission(name, path, str(path)))

@@ -65,6 +65,7 @@ def parser():
 
 
 def main(argv=None):
+    sandbox_module.protect_process()
     args = parser().parse_args(argv)
     try:
         if args.export_student:

@@ -7,7 +7,6 @@ imports student code, so nothing the student's code does can change a verdict ma
 results go to the grader's main process over a private pipe the executor has no way to reach.
 """
 import json
-import sys
 import time
 
 from checks import registry, runner
@@ -15,7 +14,7 @@ from checks.adapters import AdapterSpec
 from checks.failures import ExecutorMisbehaved, ExecutorTimeout, LoadFailed
 
 from .channel import AnswerTimeout, ExecutorFailure, ExecutorProcess, Output
-from .sandbox import Limits, Sandbox
+from .sandbox import Limits, Sandbox, become_subreaper, protect_process
 
 
 def judge(conn, job):
@@ -24,8 +23,10 @@ def judge(conn, job):
     def send(event, **data):
         conn.send_bytes(json.dumps({'event': event, **data}, default=repr).encode())
 
-    _protect_memory()
+    protect_process()
     sandbox = Sandbox.attach(job['sandbox'])
+    if sandbox.mode == 'none':
+        become_subreaper()
     spec = AdapterSpec(job['spec']['name'], frozenset(job['spec']['levels']),
                        frozenset(job['spec']['operations']), job['spec']['class_name'])
     output = Output()
@@ -52,17 +53,6 @@ def judge(conn, job):
 def _copy(result, check):
     return runner.Result(check.id, check.exercise, 'error', 0.0, check.points, result.message,
                          load_error=True)
-
-
-def _protect_memory():
-    """Linux: no process of our user may read this one's memory or file descriptors
-    (/proc/PID/mem, /proc/PID/fd): in mode none the executor runs as our user."""
-    if sys.platform.startswith('linux'):
-        try:
-            import ctypes
-            ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE, 0
-        except (OSError, AttributeError):
-            pass
 
 
 class Executor:

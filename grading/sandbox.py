@@ -112,11 +112,41 @@ def _unreachable_for_others():
     return None
 
 
+def executor_python():
+    """The Python that runs executors: GRADER_EXECUTOR_PYTHON, else the grader's own. Another
+    one suits a Python users may not open (the grader's under /root, say) or student code that
+    needs other packages; it needs only its standard library and what the students import."""
+    return os.environ.get('GRADER_EXECUTOR_PYTHON') or sys.executable
+
+
+_ABOUT_PYTHON = ('import json, os, site, sys, sysconfig; print(json.dumps({'
+                 '"prefixes": [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix],'
+                 ' "site": [p for p in [sysconfig.get_paths().get("purelib"), '
+                 'sysconfig.get_paths().get("platlib")] + site.getsitepackages() if p],'
+                 ' "version": sys.version.split()[0]}))')
+
+
+@functools.lru_cache(maxsize=None)
+def _about(python):
+    """Its prefixes, site-packages and version, asked of it (once)."""
+    try:
+        done = subprocess.run([python, '-S', '-c', _ABOUT_PYTHON], capture_output=True,
+                              timeout=60, env={'PATH': os.environ.get('PATH', '')})
+        return json.loads(done.stdout)
+    except (OSError, ValueError, subprocess.TimeoutExpired):
+        raise SandboxError(f'GRADER_EXECUTOR_PYTHON={python} does not run: give the path of a '
+                           'Python 3.10 or later') from None
+
+
 @functools.lru_cache(maxsize=None)
 def _python_paths():
     """The folders the executor's Python needs: its installation and its site-packages."""
-    paths = {os.path.dirname(os.path.realpath(sys.executable)), sys.prefix, sys.base_prefix,
-             sys.exec_prefix, sys.base_exec_prefix}
+    python = executor_python()
+    paths = {os.path.dirname(os.path.realpath(python))}
+    if python == sys.executable:
+        paths.update((sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix))
+    else:
+        paths.update(_about(python)['prefixes'])
     paths.update(site_packages())
     return tuple(sorted(os.path.realpath(p) for p in paths if p and os.path.isdir(p)))
 
@@ -142,16 +172,22 @@ def _ancestors(paths):
 def site_packages():
     """Where installed packages are: the executor gets them on sys.path without running .pth
     files (an editable install's .pth would make the grader's own packages importable)."""
+    if executor_python() != sys.executable:
+        found = _about(executor_python())['site']
+    else:
+        found = [sysconfig.get_paths().get(key) for key in ('purelib', 'platlib')]
+        # a venv's or a --user site-packages the running Python uses
+        found += [p for p in sys.path if p.endswith(('site-packages', 'dist-packages'))]
     paths = []
-    for key in ('purelib', 'platlib'):
-        path = sysconfig.get_paths().get(key)
+    for path in found:
         if path and os.path.isdir(path) and path not in paths:
             paths.append(path)
-    for path in sys.path:  # a venv's or a --user site-packages the running Python uses
-        if path.endswith(('site-packages', 'dist-packages')) and os.path.isdir(path) \
-                and path not in paths:
-            paths.append(path)
     return tuple(paths)
+
+
+def executor_version():
+    python = executor_python()
+    return sys.version.split()[0] if python == sys.executable else _about(python)['version']
 
 
 @dataclass
@@ -219,13 +255,17 @@ class Sandbox:
 
     def prepare(self, target):
         """Copy what executors will read into the sandbox, once, before any executor starts:
-        the submission (a folder or a file) and an adapter's folder. Raises SubmissionError."""
-        if self.mode == 'none':
-            return
+        the submission (a folder or a file) and an adapter's folder. Raises SubmissionError
+        (mode none too, which grades in place: a link out of a submission is refused anyway)."""
         for key, whole_folder in (('path', False), ('adapter_file', True)):
             path = target.get(key)
-            if path:
-                source = Path(path).parent if whole_folder else Path(path)
+            if not path:
+                continue
+            source = Path(path).parent if whole_folder else Path(path)
+            if self.mode == 'none':
+                if key == 'path':
+                    check_submission(source)
+            else:
                 copy_submission(source, self.root / 'submission' / key / source.name)
         if (self.root / 'submission').exists():
             self._share(self.root / 'submission')
@@ -266,9 +306,9 @@ class Sandbox:
             job['user'] = {'uid': user, 'gid': self.group}
             argv = [shutil.which('bwrap'), *_namespaces(), *self._binds(work),
                     '--chdir', '/work', '--info-fd', '{info}', '--',
-                    sys.executable, *python, json.dumps(job)]
+                    executor_python(), *python, json.dumps(job)]
         else:
-            argv = [sys.executable, *python, json.dumps(job)]
+            argv = [executor_python(), *python, json.dumps(job)]
         env = {'PATH': os.environ.get('PATH', '/usr/bin:/bin'), 'HOME': inside['work'],
                'TMPDIR': inside['work'], 'LANG': 'C.UTF-8', 'PYTHONHASHSEED': '0',
                'PYTHONIOENCODING': 'utf-8'}
@@ -399,6 +439,8 @@ class Launch:
                 kill_user(self.user)
             self.users.give_back(self.user)
             self.user = None
+        if self.mode == 'none':
+            kill_orphans()
 
     def shown(self, text):
         """Executor-side paths in `text` (tracebacks) as the student knows them."""
@@ -412,6 +454,18 @@ def _signal(pid, sig):
         os.kill(pid, sig)
     except OSError:
         pass
+
+
+def protect_process():
+    """Linux: no process of our user may read this one's memory, file descriptors or
+    environment (/proc/PID/mem, fd, environ), nor attach to it: in mode none the executor runs as
+    our user, and the grader holds the seed."""
+    if sys.platform.startswith('linux'):
+        try:
+            import ctypes
+            ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE, 0
+        except (OSError, AttributeError):
+            pass
 
 
 def _die_with_parent():
@@ -462,6 +516,46 @@ def kill_user(uid):
                 os._exit(0)
         os.waitpid(pid, 0)
         if not sys.platform.startswith('linux') and _ >= 2:
+            return
+
+
+def become_subreaper():
+    """Linux: what an executor starts and detaches (setsid, then its parent dies) is re-parented
+    to this process instead of init, so that kill_orphans finds it (mode none: no user or
+    namespace to end it by)."""
+    if sys.platform.startswith('linux'):
+        try:
+            import ctypes
+            ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+        except (OSError, AttributeError):
+            pass
+
+
+def kill_orphans():
+    """Linux, mode none: kill and reap every child of this process (the judge has no child but
+    the executor it just stopped, and what that left behind). Best effort: a process that forks
+    fast enough can outrun a /proc scan; modes user and bwrap have no such race."""
+    if not sys.platform.startswith('linux'):
+        return
+    me = str(os.getpid())
+    for _ in range(20):
+        found = False
+        for entry in os.listdir('/proc'):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f'/proc/{entry}/stat') as f:
+                    parent = f.read().rsplit(')', 1)[1].split()[1]
+            except (OSError, IndexError):
+                continue
+            if parent == me:
+                found = True
+                _signal(int(entry), signal.SIGKILL)
+                try:
+                    os.waitpid(int(entry), 0)
+                except ChildProcessError:
+                    pass
+        if not found:
             return
 
 
@@ -543,16 +637,15 @@ def _private_folder(path):
     return path
 
 
-def copy_submission(source, destination):
-    """Copy a submission, refusing links that lead outside it and submissions too large."""
+def check_submission(source):
+    """Refuse a submission whose links lead outside it, or too large to copy; returns it."""
     source = Path(source)
+    if source.is_symlink():
+        raise SubmissionError(f'{source} is a link (to {os.readlink(source)}): give the '
+                              'submission itself')
     base = source.resolve() if source.is_dir() else source.resolve().parent
     total, files = 0, 0
-    if source.is_symlink() and not source.is_dir():
-        raise SubmissionError(f'{source} is a link; give the file itself')
-
-    def check(path):
-        nonlocal total, files
+    for path in (source.rglob('*') if source.is_dir() else [source]):
         if path.is_symlink():
             target = path.resolve()
             if target != base and base not in target.parents:
@@ -564,15 +657,17 @@ def copy_submission(source, destination):
         if files > SUBMISSION_MAX_FILES or total > SUBMISSION_MAX_BYTES:
             raise SubmissionError(f'{source} holds more than {SUBMISSION_MAX_FILES} files or '
                                   f'{SUBMISSION_MAX_BYTES // 2 ** 20} MB')
+    return source
 
+
+def copy_submission(source, destination):
+    """A snapshot of a submission (checked first): later edits on disk change nothing."""
+    source = check_submission(source)
     destination.parent.mkdir(parents=True, exist_ok=True)
     if source.is_dir():
-        for path in source.rglob('*'):
-            check(path)
         shutil.copytree(source, destination, symlinks=False,
                         ignore=shutil.ignore_patterns('__pycache__', '*.py[co]'))
     else:
-        check(source)
         shutil.copyfile(source, destination)
 
 
