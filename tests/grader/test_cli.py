@@ -11,7 +11,7 @@ from grader_harness import ROOT, Run
 def syntax_error_package(tmp):
     package = tmp / 'broken'
     package.mkdir()
-    (package / '__init__.py').write_text('from reference import *\nfrom .ops import thing\n')
+    (package / '__init__.py').write_text('from .ops import thing\n')
     (package / 'ops.py').write_text('x = 1\n\ndef thing(:\n    pass\n')
     return str(package)
 
@@ -20,7 +20,7 @@ def raising_package(tmp):
     package = tmp / 'raises'
     package.mkdir()
     (package / '__init__.py').write_text(
-        'from reference import *\n\n\nraise ValueError("HOSTILE import failure")\n')
+        '"""A submission."""\n\n\nraise ValueError("HOSTILE import failure")\n')
     return str(package)
 
 

@@ -1,9 +1,10 @@
 """Hostile (POSIX): at import, start a background process that waits until the grader's report
-exists, then overwrites it with a forged full-marks one. The test passes the report's path in
-HOSTILE_REPORT_PATH and a file for the background pids in HOSTILE_PID_FILE; with
-HOSTILE_NEW_SESSION=1 the background process also leaves the grader's process group (setsid)."""
+exists, then overwrites it with a forged full-marks one (for 30 s, whatever happens to its
+parent). Its command line carries the run's token (_params.json: "token") so that the test can
+find it; with "new_session" it also leaves its process group (setsid)."""
 from reference import *
 import reference
+import json
 import os
 import subprocess
 import sys
@@ -14,14 +15,20 @@ path, deadline = sys.argv[1], time.monotonic() + 30
 while not os.path.exists(path) and time.monotonic() < deadline:
     time.sleep(0.05)
 time.sleep(0.2)
-with open(path, 'w') as f:
-    json.dump({"schema_version": 1, "score": 999.0, "max_score": 999.0, "FORGED": True,
-               "exercises": []}, f)
+while time.monotonic() < deadline:
+    try:
+        with open(path, 'w') as f:
+            json.dump({"schema_version": 1, "score": 999.0, "max_score": 999.0, "FORGED": True,
+                       "exercises": []}, f)
+    except OSError:
+        pass
+    time.sleep(0.5)
 '''
 
-_writer = subprocess.Popen([sys.executable, '-c', _WRITER, os.environ['HOSTILE_REPORT_PATH']],
+with open(os.path.join(os.path.dirname(__file__), '_params.json')) as _f:
+    _params = json.load(_f)
+_writer = subprocess.Popen([sys.executable, '-c', _WRITER, _params['report'], _params['token']],
                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL,
-                           start_new_session=os.environ.get('HOSTILE_NEW_SESSION') == '1')
-with open(os.environ['HOSTILE_PID_FILE'], 'a') as _f:
-    _f.write(f'{_writer.pid}\n')
+                           start_new_session=bool(_params.get('new_session')))
+print(f'HOSTILE started {_writer.pid}')

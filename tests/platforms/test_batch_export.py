@@ -32,25 +32,61 @@ CHECKS = ('core.add', 'core.multiply', 'core.relu', 'core.forward')
 MAX_SCORE = 2 + 2 + 1 + 3
 COLUMNS = ['submission', 'score', 'max_score', 'core', 'status', 'seconds', 'message']
 
-CORRECT = 'from reference import *\n'
-BUGGY = '''from reference import *
-import reference
-
-
-class Multiply(reference.Multiply):
-    def grad(self):
-        return [1.0 for _ in self.children]   # wrong: the product of the others
-'''
-HANGING = '''from reference import *
-import reference
-
-
-class Add(reference.Add):
-    def forward(self):
-        while True:
+# Each submission is a package with its own copy of the engine (the grader never lets a
+# submission import the instructor's reference/): the reference, or the reference with an edit.
+BUGGY = ('operations.py', '        # d(x0 * x1 * ... )/d(xi)',   # Multiply.grad: all ones, wrong
+         '        return [1.0 for _ in self.children]\n        # d(x0 * x1 * ... )/d(xi)')
+HANGING = ('operations.py', 'return sum(x)', 'while True:\n            pass')   # Add.op
+BROKEN = 'def broken(:\n    pass\n'
+# Hostile: tries to raise its neighbour's grade, zero another's and take over the gradebook.
+FRIEND = """import glob, os, signal
+for pattern in ('../*/operations.py', '../../*/*/operations.py', '/submission/../*/*.py'):
+    for path in glob.glob(pattern):
+        try:
+            with open(path, 'a') as f:
+                f.write('\\nraise SystemExit(0)\\n')
+        except OSError:
             pass
-'''
-BROKEN = 'from reference import *\n\ndef broken(:\n    pass\n'
+for pattern in ('../../*-grades/*', '../../*.toml', '/tmp/grader-*/*'):
+    for path in glob.glob(pattern):
+        try:
+            with open(path, 'w') as f:
+                f.write('FORGED')
+        except OSError:
+            pass
+try:
+    os.kill(-1, signal.SIGKILL)
+except OSError:
+    pass
+"""
+
+
+def engine(folder, edit=None, extra=''):
+    """A copy of the reference as a package, with one text edit and extra code at import."""
+    shutil.copytree(ROOT / 'reference', folder, ignore=shutil.ignore_patterns('__pycache__'))
+    if edit:
+        path = folder / edit[0]
+        text = path.read_text()
+        assert text.count(edit[1]) == 1, edit
+        path.write_text(text.replace(edit[1], edit[2]))
+    if extra:
+        with open(folder / '__init__.py', 'a') as f:
+            f.write('\n' + extra)
+
+
+def _protected():
+    """Whether batch entries run in a sandbox here (root: modes bwrap or user), the mode none
+    giving no protection between entries."""
+    from grading import sandbox
+    try:
+        return sandbox.choose()[0] != 'none'
+    except sandbox.SandboxError:
+        return False
+
+
+PROTECTED = _protected()
+OK = ['buggy', 'clone', 'correct', 'hanging'] + (['friend'] if PROTECTED else [])
+ERRORS = ['broken', 'link_in', 'link_out', 'model', 'notes']
 
 
 def environment():
@@ -70,10 +106,17 @@ def batch(tmp_path_factory):
     base = tmp_path_factory.mktemp('batch')
     folder = base / 'submissions'
     folder.mkdir()
-    (folder / 'correct.py').write_text(CORRECT)
-    (folder / 'buggy.py').write_text(BUGGY)
-    (folder / 'hanging.py').write_text(HANGING)
-    (folder / 'broken.py').write_text(BROKEN)
+    engine(folder / 'correct')
+    engine(folder / 'buggy', BUGGY)
+    engine(folder / 'hanging', HANGING)
+    engine(folder / 'broken', extra=BROKEN)
+    if PROTECTED:
+        engine(folder / 'friend', extra=FRIEND)
+    (folder / 'model.py').write_text('from reference import *\n')   # the instructor's, by name
+    (folder / 'link_out').symlink_to(ROOT / 'reference')
+    engine(folder / 'link_in')
+    (folder / 'link_in' / 'operations.py').unlink()
+    (folder / 'link_in' / 'operations.py').symlink_to(ROOT / 'reference' / 'operations.py')
     shutil.copytree(ROOT / 'exercises', folder / 'clone' / 'exercises',
                     ignore=shutil.ignore_patterns('__pycache__'))
     (folder / 'notes').mkdir()
@@ -109,19 +152,48 @@ def test_batch_exits_0_and_summarises(batch):
         result = outcome['result']
         assert result.returncode == 0, result.stderr
         assert f'with -j {jobs}' in result.stderr
-        assert 'batch of 6 submissions' in result.stderr
-        assert '4 ok, 2 error' in result.stderr
+        assert f'batch of {len(OK + ERRORS)} submissions' in result.stderr
+        assert f'{len(OK)} ok, {len(ERRORS)} error' in result.stderr
 
 
 def test_gradebook_columns_and_one_row_per_visible_entry(batch):
     outcome = batch['runs'][1]
     assert outcome['header'] == COLUMNS
-    assert outcome['order'] == ['broken', 'buggy', 'clone', 'correct', 'hanging', 'notes']
+    assert outcome['order'] == sorted(OK + ERRORS)
     for row in outcome['rows'].values():
         assert float(row['max_score']) == MAX_SCORE
         assert float(row['score']) == float(row['core'])   # one exercise graded: core
         assert row['status'] in ('ok', 'error')
         assert float(row['seconds']) >= 0
+
+
+def test_links_out_of_a_submission_are_refused_with_a_row(batch):
+    rows = batch['runs'][1]['rows']
+    assert (rows['link_out']['status'], float(rows['link_out']['score'])) == ('error', 0)
+    assert 'is a link' in rows['link_out']['message']
+    assert 'links are refused' in rows['link_out']['message']
+    assert (rows['link_in']['status'], float(rows['link_in']['score'])) == ('error', 0)
+    assert 'operations.py is a link to' in rows['link_in']['message']
+    assert 'outside the submission' in rows['link_in']['message']
+    assert not (batch['runs'][1]['output'] / 'link_out.json').exists()
+
+
+def test_the_instructors_model_answer_is_not_importable_by_name(batch):
+    row = batch['runs'][1]['rows']['model']
+    assert (row['status'], float(row['score'])) == ('error', 0)
+    assert "No module named 'reference'" in row['message']
+
+
+@pytest.mark.skipif(not PROTECTED, reason='entries share a user in mode none (not root)')
+def test_an_entry_cannot_touch_its_neighbours_or_the_gradebook(batch):
+    """friend tries to append `raise SystemExit` to every other entry's operations.py, to
+    overwrite the gradebook, the config and other grades' scratch folders, and kill(-1)."""
+    rows = batch['runs'][1]['rows']
+    assert (rows['friend']['status'], float(rows['friend']['score'])) == ('ok', MAX_SCORE)
+    assert float(rows['correct']['score']) == MAX_SCORE
+    folder = batch['folder']
+    assert 'SystemExit' not in (folder / 'correct' / 'operations.py').read_text()
+    assert 'FORGED' not in (batch['runs'][1]['output'] / 'gradebook.csv').read_text()
 
 
 def test_correct_submission_gets_full_marks(batch):
@@ -152,7 +224,8 @@ def test_hanging_submission_times_out_and_the_batch_goes_on(batch):
 def test_submission_that_does_not_import_scores_0_with_the_syntax_error(batch):
     row = batch['runs'][1]['rows']['broken']
     assert (row['status'], float(row['score'])) == ('error', 0)
-    assert 'SyntaxError' in row['message'] and 'broken.py, line 3' in row['message']
+    assert 'SyntaxError' in row['message'] and \
+        os.path.join('broken', '__init__.py') + ', line' in row['message']
     assert '\n' not in row['message']
     assert all('SyntaxError' in c['message'] for c in checks_of(report(batch, 'broken')).values())
 
@@ -166,7 +239,7 @@ def test_folder_that_is_not_a_submission_gets_an_error_row(batch):
 
 def test_json_and_text_report_per_submission(batch):
     output = batch['runs'][1]['output']
-    for name in ('broken', 'buggy', 'clone', 'correct', 'hanging'):
+    for name in ('broken', 'buggy', 'clone', 'correct', 'hanging', 'model'):
         data = json.loads((output / f'{name}.json').read_text())
         assert data['seed'] == 7 and data['profile'] == 'quick'
         assert sorted(checks_of(data)) == sorted(CHECKS)
