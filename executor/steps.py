@@ -30,10 +30,7 @@ class Interpreter:
 
     def answer(self, request):
         if request.get('reset'):
-            for count in self.counts:  # a count an example left running (it raised)
-                count.stop()
-            self.counts = []
-            self.objects.reset()
+            self.reset()
         for index, step in enumerate(request.get('steps', ())):
             try:
                 self.run(step)
@@ -44,6 +41,14 @@ class Interpreter:
                                for h in request.get('fetch', ())]}
         except BaseException as error:  # noqa: B902
             return {'error': self.describe(error), 'step': len(request.get('steps', ()))}
+
+    def reset(self):
+        """A new example: every count an example left running (it raised) stopped, every
+        object let go."""
+        for count in self.counts:
+            count.stop()
+        self.counts = []
+        self.objects.reset()
 
     def run(self, step):
         op, out, *args = step

@@ -59,6 +59,9 @@ def parser():
     p.add_argument('-j', '--jobs', type=int,
                    help='with --batch: submissions graded at once (default: one per CPU); '
                         'otherwise: exercises graded at once (default: one per CPU, at most 4)')
+    p.add_argument('--setup-sandbox', action='store_true',
+                   help='install bubblewrap where possible (root, apt-get) and say which '
+                        'isolation the grader will use here')
     p.add_argument('--export-student', metavar='DIR',
                    help='write the repository as students receive it (no reference/)')
     return p
@@ -68,6 +71,9 @@ def main(argv=None):
     sandbox_module.protect_process()
     args = parser().parse_args(argv)
     try:
+        if args.setup_sandbox:
+            from .setup_sandbox import setup_sandbox
+            return setup_sandbox()
         if args.export_student:
             from .export import export_student
             return export_student(args.export_student)
