@@ -337,6 +337,8 @@ def machine():
         ('runs as root', 'yes' if hasattr(os, 'geteuid') and os.geteuid() == 0 else 'no'),
         ('bubblewrap', bwrap or 'not installed'),
         ('sandbox of a grade here (GRADER_SANDBOX, default auto)', sandbox),
+        ('Python of the executors (GRADER_EXECUTOR_PYTHON)',
+         os.environ.get('GRADER_EXECUTOR_PYTHON') or 'the grader\'s own'),
         ('load average (1, 5, 15 min) at the start', _load()),
     ])
 
@@ -740,8 +742,8 @@ def isolation(quick, repeat):
                'per exercise (eight), each in a judge forked from the grader. "round trip": one '
                'request that asks nothing, answered (median of batches); judge CPU is this '
                'process\'s (framing, JSON, validation, waiting), executor CPU from /proc '
-               '(Executor.cpu_seconds, 10 ms ticks: an average over the batch). Checks need about '
-               'one round trip per example (table a, "where the time goes").')
+               '(Executor.cpu_seconds, 10 ms ticks: an average over the batch). How many round '
+               'trips and steps a grade makes: table a, "where the time goes".')
 
 
 def _isolation_costs(mode, starts, trips):
