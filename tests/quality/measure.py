@@ -15,12 +15,11 @@ implementation under seeds 0..M-1 of --fp-profile (thorough by default): passes 
 failing check with its seed. This is the slow part: --fp-seeds 50 is the full measurement
 (hours of CPU; --jobs spreads it over processes), the default a smoke run.
 
-Everything runs in this process (or in --jobs worker processes) through checks.run, as the tests
-do; nothing goes through the grader's isolation.
+The checks run in this process (or in --jobs worker processes), each implementation in an executor
+process of its own (grading.local, isolation mode none), as the tests do: not through grader.py's
+judges and sandboxes.
 """
 import argparse
-import contextlib
-import io
 import json
 import os
 import statistics
@@ -38,27 +37,16 @@ for path in (ROOT, ROOT / 'tests'):
 
 from hypothesis.errors import UnsatisfiedAssumption  # noqa: E402
 
-from checks import EXERCISES, all_checks, run  # noqa: E402
-from checks.adapters import ArticleAdapter  # noqa: E402
+from checks import EXERCISES, all_checks  # noqa: E402
 from checks.failures import CannotCheck, NotAttempted  # noqa: E402
 from checks.profiles import DEFAULT_SEED  # noqa: E402
-from corpus import all_bugs, make_variant  # noqa: E402
+from corpus import all_bugs, write_variant  # noqa: E402
 from corpus import variants as variant_corpus  # noqa: E402
 from grading.isolation import usable_cpus  # noqa: E402
+from grading.local import executor_for  # noqa: E402
 
 CAUGHT = ('failed', 'error', 'timeout')
 NOT_FAILURES = (UnsatisfiedAssumption, NotAttempted, CannotCheck)
-
-
-class _Discard(io.TextIOBase):
-    """stdout while student code runs: train_model and the chatty variant print a lot."""
-
-    def write(self, text):
-        return len(text)
-
-
-def _quiet():
-    return contextlib.redirect_stdout(_Discard())
 
 
 # --- detection ----------------------------------------------------------------------------------
@@ -83,11 +71,12 @@ def instrumented(check):
     return replace(check, verify=verify), notes
 
 
-def run_instrumented(check, adapter, seed, profile):
+def run_instrumented(check, impl, seed, profile):
+    """`check` on `impl` (a grading.local Implementation); what printed goes to its executor's
+    bounded output, never here."""
     wrapped, notes = instrumented(check)
     notes['started'] = time.perf_counter()
-    with _quiet():
-        result = run(wrapped, adapter, seed=seed, profile=profile)
+    result = impl.run(wrapped, seed=seed, profile=profile)
     return {'check': check.id, 'status': result.status, 'message': result.message,
             'examples': result.examples, 'seconds': result.seconds,
             'first_failure_example': notes['first'], 'first_failure_seconds': notes['first_seconds']}
@@ -97,25 +86,25 @@ def measure_bug(bug, seeds, profile):
     """One bug under each seed: {'name', 'exercise', 'check', 'runs': [...]}."""
     directory = tempfile.mkdtemp(prefix='bug_variants_')
     try:
-        module = make_variant(bug, directory)
+        folder = write_variant(bug, directory)
     except AssertionError as error:  # an edit no longer applies to reference/: fix the corpus
         return {'name': bug.name, 'exercise': bug.exercise, 'check': bug.check,
                 'broken': str(error).splitlines()[0][:200],
                 'runs': [{'seed': seed, 'caught': False, 'status': 'broken',
                           'first_failure_example': None, 'first_failure_seconds': None,
                           'examples': 0, 'seconds': 0.0} for seed in seeds]}
-    adapter = ArticleAdapter(module, source_paths=[module.__path__[0]])
     checks = all_checks()
     targets = ([c for c in checks if c.id == bug.check] if bug.check
                else [c for c in checks if c.exercise == bug.exercise])
     runs = []
-    for seed in seeds:
-        for check in targets:  # the named check, or the exercise's until one fails
-            outcome = run_instrumented(check, adapter, seed, profile)
-            if outcome['status'] in CAUGHT:
-                break
-        outcome.update(seed=seed, caught=outcome['status'] in CAUGHT)
-        runs.append(outcome)
+    with executor_for(folder) as impl:
+        for seed in seeds:
+            for check in targets:  # the named check, or the exercise's until one fails
+                outcome = run_instrumented(check, impl, seed, profile)
+                if outcome['status'] in CAUGHT:
+                    break
+            outcome.update(seed=seed, caught=outcome['status'] in CAUGHT)
+            runs.append(outcome)
     return {'name': bug.name, 'exercise': bug.exercise, 'check': bug.check, 'runs': runs}
 
 
@@ -134,23 +123,14 @@ def implementations():
     return found
 
 
-def _adapter(name):
-    if name == 'reference':
-        import reference
-        return ArticleAdapter(reference, source_paths=[reference.__path__[0]])
-    variant = next(v for v in variant_corpus.all_variants() if v.name == name)
-    return variant_corpus.adapter(variant)
-
-
 def measure_implementation(name, seed, profile):
-    adapter = _adapter(name)
     started = time.perf_counter()
     failing = []
-    for check in all_checks():
-        with _quiet():
-            result = run(check, adapter, seed=seed, profile=profile)
+    with variant_corpus.implementation(name) as impl:
+        results = [impl.run(check, seed=seed, profile=profile) for check in all_checks()]
+    for result in results:
         if result.status != 'passed':
-            failing.append({'check': check.id, 'status': result.status,
+            failing.append({'check': result.check_id, 'status': result.status,
                             'message': result.message, 'case': result.case_text,
                             'expected': repr(result.expected), 'actual': repr(result.actual)})
     return {'implementation': name, 'seed': seed, 'failing': failing,

@@ -2,8 +2,9 @@
 marks, so a check that fails one of them is wrong (a false positive), not the implementation.
 
 Each variant is a complete package in a folder of its own here, its __init__.py docstring saying
-what differs. They are never imported as `corpus.variants.<name>`: `load()` imports each folder
-under a unique top-level name (`correct_<name>`), as the grader imports a submission.
+what differs. They are never imported as `corpus.variants.<name>`: the checks reach each folder
+through an executor process (`implementation()`, grading.local), as the grader does; `load()`
+imports one here, under a unique top-level name (`correct_<name>`), for tests that inspect it.
 
 `focus` names the exercises or check ids where a variant's code differs from the reference: the
 quick test runs every check at the default seed, and the focus under a few more seeds.
@@ -85,39 +86,41 @@ def load(variant):
     return module
 
 
-def adapter(variant):
-    from checks.adapters import ArticleAdapter
-    return ArticleAdapter(load(variant), name=variant.name, source_paths=[str(variant.folder)])
+def folder_of(name):
+    """The package folder of variant `name`, or of the reference for 'reference'."""
+    if name == 'reference':
+        import reference
+        return Path(reference.__path__[0])
+    return by_name(name).folder
+
+
+def implementation(name):
+    """An executor for variant `name` (or 'reference'), as a context manager: grading.local's
+    Implementation, whose run(check) grades one check. What the code prints stays in the executor's
+    bounded output (the chatty variant prints ~100,000 lines per run of the checks)."""
+    from grading.local import executor_for
+    return executor_for(folder_of(name))
 
 
 def by_name(name):
     return next(v for v in VARIANTS if v.name == name)
 
 
-class _Discard(io.TextIOBase):
-    def write(self, text):  # the chatty variant prints ~100,000 lines per run of the checks
-        return len(text)
-
-
 def failures(name, seed, profile='quick', focus_only=False):
     """Run the checks on variant `name` (or 'reference'); each that does not pass, as text.
 
     focus_only: only the checks the variant covers. A plain function of plain arguments, so that
-    a process pool can run it.
+    a process pool can run it. One executor serves every check.
     """
-    from checks import all_checks, run
-    if name == 'reference':
-        import reference
-        from checks.adapters import ArticleAdapter
-        impl, checks = ArticleAdapter(reference, source_paths=reference.__path__), all_checks()
-    else:
+    from checks import all_checks
+    checks = all_checks()
+    if name != 'reference':
         variant = by_name(name)
-        impl = adapter(variant)
-        checks = [c for c in all_checks() if variant.covers(c) or not focus_only]
+        checks = [c for c in checks if variant.covers(c) or not focus_only]
     found = []
-    for check in checks:
-        with contextlib.redirect_stdout(_Discard()):
-            result = run(check, impl, seed=seed, profile=profile)
+    with implementation(name) as impl:
+        results = [impl.run(check, seed=seed, profile=profile) for check in checks]
+    for result in results:
         if result.status != 'passed':
             found.append(f'{result.check_id} at seed {seed} ({profile}): {result.status}: '
                          f'{result.message}\n    expected {result.expected!r}, actual '
