@@ -99,26 +99,30 @@ class Ref:
 
 
 class Member(Ref):
-    """`ref.name` before anyone needs it as a value: called at once, it is one 'method' step
-    (not a 'get' and then a 'call'); used any other way, it becomes the 'get' step it stands for."""
+    """`ref.name`: a 'get' step queued at once, in order; called at once, that step becomes one
+    'method' step (not a 'get' and then a 'call')."""
     __slots__ = ('_owner', '_name', '_got')
 
     def __init__(self, owner, name):
         object.__setattr__(self, '_owner', owner)
         object.__setattr__(self, '_name', name)
-        object.__setattr__(self, '_got', None)
         Ref.__init__(self, owner._remote, None)
+        object.__setattr__(self, '_got', owner._remote.step('get', owner, name))
 
     @property
     def _handle(self):
-        if self._got is None:
+        if self._got is None:  # called already; used as a value after all
             object.__setattr__(self, '_got', self._remote.step('get', self._owner, self._name))
         return self._got._handle
 
     def __call__(self, *args, **kwargs):
-        if self._got is not None:
-            return Ref.__call__(self, *args, **kwargs)
-        return self._remote.step('method', self._owner, self._name, list(args), kwargs)
+        remote = self._remote
+        if self._got is not None and remote.pending and \
+                remote.pending[-1][1] == self._got._handle:
+            remote.pending.pop()   # the get was the last step: fuse it into the call
+            object.__setattr__(self, '_got', None)
+            return remote.step('method', self._owner, self._name, list(args), kwargs)
+        return remote.step('call', self, list(args), kwargs)
 
 
 class Remote:
@@ -143,6 +147,7 @@ class Remote:
         """Forget every Ref of the previous example; the executor drops its objects too."""
         self.generation += 1
         self.pending, self.lost, self.next_handle = [], set(), 1
+        self.widths, self.failed, self.deferred = {}, {}, None
         self.reset, self.deadline = True, deadline
 
     # --- queueing steps ---
@@ -153,6 +158,8 @@ class Remote:
         out = self.next_handle
         self.next_handle += width or 1
         self.pending.append([op, out] + [self._encode(a) for a in args])
+        if width:
+            self.widths[out] = width
         if width is None:
             return Ref(self, out)
         return [Ref(self, out + i) for i in range(width)]
@@ -177,49 +184,85 @@ class Remote:
         if ref._remote is not self or (ref._generation != self.generation
                                        and ref._handle != ROOT_HANDLE):
             raise GraderBug('a Ref from another example was used')
-        if ref._handle in self.lost:
+        if ref._handle in self.lost and ref._handle not in self.failed:
             raise GraderBug('a Ref whose step never ran was used')
 
     # --- the round trip ---
 
     def flush(self, fetch=()):
-        """Send every queued step; the values of `fetch` (Refs), decoded."""
-        fetch = list(fetch)
-        if not self.pending and all(ref._known for ref in fetch):
-            return [ref._value for ref in fetch]
+        """Send every queued step; the values of `fetch` (Refs), decoded. A student's exception
+        in any step is raised here."""
+        return self._round_trip(list(fetch), lazy=False)
+
+    def prefetch(self, refs):
+        """Send every queued step now and keep what came back: the values of `refs`, and the
+        exception of the step that raised, if one did. Reading a Ref then gives its value if its
+        step ran before the failing one, and raises the exception if not; an exception no read
+        has raised is raised at the next round trip or at the end of the example. So a check
+        that reads in the order it would have called gets the same outcome as if each call had
+        been made at its read -- in one round trip instead of one per call."""
+        self._round_trip(list(refs), lazy=True)
+
+    def finish(self):
+        """The end of an example: an exception a prefetch kept and nothing read is raised now."""
+        if self.deferred is not None:
+            error, self.deferred = self.deferred, None
+            raise error
+
+    def _round_trip(self, fetch, lazy):
         for ref in fetch:
             self._usable(ref)
+        if not self.pending and all(ref._known for ref in fetch):
+            return [self._value_of(ref) for ref in fetch]
+        self.finish()   # a kept exception comes before anything the check does after it
         request = {'steps': self.pending, 'fetch': [ref._handle for ref in fetch],
                    'reset': self.reset}
         sent, self.pending, self.reset = self.pending, [], False
         answer = self.executor.exchange(request, self.deadline)
-        if 'error' in answer:
-            self._raise(answer, sent)
-        values = answer['values']
-        if len(values) != len(fetch):
+        values = answer.get('values')
+        if values is not None and (not isinstance(values, list) or len(values) != len(fetch)):
             raise_bad_answer('an answer with the wrong number of values')
-        decoded = [self.decode(v) for v in values]
-        for ref, value in zip(fetch, decoded):
-            object.__setattr__(ref, '_known', True)
-            object.__setattr__(ref, '_value', value)
-        return decoded
+        error = self._error(answer, sent) if 'error' in answer else None
+        for i, ref in enumerate(fetch):
+            if ref._handle in self.lost or values is None or values[i] == {'missing': True}:
+                self.failed[ref._handle] = error
+            else:
+                object.__setattr__(ref, '_known', True)
+                object.__setattr__(ref, '_value', self.decode(values[i]))
+        if error is not None and not lazy:
+            raise error
+        if error is not None:
+            self.deferred = error
+        return [self._value_of(ref) for ref in fetch] if not lazy else None
 
-    def _raise(self, answer, sent):
+    def _value_of(self, ref):
+        if ref._handle in self.failed and not ref._known:
+            error = self.failed[ref._handle]
+            if error is self.deferred:
+                self.deferred = None
+            raise error
+        return ref._value
+
+    def _error(self, answer, sent):
+        """The exception an error answer stands for; the steps from the failing one on are lost."""
         index = answer['step']
-        self.lost.update(s[1] for s in sent[index:])
+        if not isinstance(index, int) or not isinstance(answer['error'], dict):
+            raise_bad_answer('an error answer of the wrong form')
+        for op, out, *_ in sent[index:]:
+            self.lost.update(range(out, out + self.widths.get(out, 1)))
         described = answer['error']
-        if index >= len(sent):  # reading the answer back failed
-            raise StudentError(described)
+        if index >= len(sent) or index < 0:  # reading the answer back failed
+            return StudentError(described)
         op, out, *args = sent[index]
         calls = described.get('too_many_calls')
         if isinstance(calls, dict) and isinstance(calls.get('object'), int):
-            raise TooManyCalls(calls['object'], _text(calls.get('method'), '?'),
-                               calls.get('limit'))
+            return TooManyCalls(calls['object'], _text(calls.get('method'), '?'),
+                                calls.get('limit'))
         error = StudentError(described)
         if op == 'get' and args[0] == {'$': ROOT_HANDLE} and error.is_a('AttributeError'):
             name = args[1]
-            raise MissingName(name, self.name_exercise.get(name, 'core')) from None
-        raise error
+            return MissingName(name, self.name_exercise.get(name, 'core'))
+        return error
 
     def fetch(self, value):
         """The plain value behind a Ref (a number, a string, a list, or a Ref to an object)."""
@@ -289,9 +332,10 @@ class Remote:
         """The graph's nodes, built by the adapter: a Ref per node, indexed like graph.nodes."""
         return self.step('build', graph.to_data(), width=len(graph.nodes))
 
-    def walk(self, root):
-        """Every node reachable through `children` from root (root first, each once)."""
-        return self.step('walk', root)
+    def walk(self, root, classes=()):
+        """Every node reachable through `children` from root (root first, each once); with
+        `classes` (Refs), each as [node, isinstance(node, class) for each class]."""
+        return self.step('walk', root, list(classes)) if classes else self.step('walk', root)
 
     def printing(self, function, *args, **kwargs):
         """(result, printed text) of function(*args, **kwargs), both Refs."""

@@ -110,6 +110,7 @@ def run(check, executor, spec, seed=DEFAULT_SEED, profile='quick', budget=None, 
         remote.new_example(limit)
         try:
             check.verify(ctx, case)
+            remote.finish()
         except StudentError as error:
             stub = _stub_exercise(error)
             if stub == check.exercise:

@@ -35,12 +35,21 @@ class Interpreter:
             try:
                 self.run(step)
             except BaseException as error:  # noqa: B902 - every failure is an answer
-                return {'error': self.describe(error), 'step': index}
+                return {'error': self.describe(error), 'step': index,
+                        'values': [self._partial(h) for h in request.get('fetch', ())]}
         try:
             return {'values': [self.objects.encode(self.objects.get(h))
                                for h in request.get('fetch', ())]}
         except BaseException as error:  # noqa: B902
             return {'error': self.describe(error), 'step': len(request.get('steps', ()))}
+
+    def _partial(self, handle):
+        """A value asked for, from a step that ran before the one that failed: the grader reads
+        those first, as if the failing call had not been made yet."""
+        try:
+            return self.objects.encode(self.objects.get(handle))
+        except BaseException:  # noqa: B902 - not stored (its step never ran), or unreadable
+            return {'missing': True}
 
     def reset(self):
         """A new example: every count an example left running (it raised) stopped, every
@@ -115,8 +124,9 @@ class Interpreter:
             self.objects.store(out + i, node)
         return built[0] if built else None
 
-    def op_walk(self, out, root):
-        """Every node reachable through `children` (root first, each once), by identity."""
+    def op_walk(self, out, root, classes=()):
+        """Every node reachable through `children` (root first, each once), by identity; with
+        `classes`, each as [node, isinstance(node, class) for each class]."""
         seen, order, stack = set(), [], [root]
         while stack:
             node = stack.pop()
@@ -124,6 +134,8 @@ class Interpreter:
                 seen.add(id(node))
                 order.append(node)
                 stack.extend(reversed(list(getattr(node, 'children', None) or [])))
+        if classes:
+            return [[node] + [isinstance(node, cls) for cls in classes] for node in order]
         return order
 
     def op_describe(self, out, root):

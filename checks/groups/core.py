@@ -36,10 +36,11 @@ def verify_single_operation(ctx, graph):
     """forward() and grad() of one operation node against the oracle."""
     built = ctx.adapter.build(graph)
     node, expected = built[graph.root], oracle.expected(graph)
-    node, forward = ctx.remote.fetch_all([node, node.forward()])
-    name = node.type_name
+    forward, grad = node.forward(), node.grad()
+    ctx.remote.prefetch([node, forward, grad])   # one round trip; read below in call order
+    name = ctx.remote.fetch(node).type_name
     check_value(f'{name}.forward()', forward, expected.value, expected.value_scale)
-    local = as_float_list(node.grad(), f'{name}.grad()', length=len(graph.nodes) - 1)
+    local = as_float_list(grad, f'{name}.grad()', length=len(graph.nodes) - 1)
     for k, actual in enumerate(local):
         exact = expected.gradient[k]
         if graph.nodes[graph.root].kind == 'relu' and graph.nodes[k].value == 0.0:
@@ -292,10 +293,13 @@ CLIPPED_PREDICTIONS = tuple({'y_true': t, 'y_pred': p}
        cases=lambda ctx: loss_cases(), fixed=CLIPPED_PREDICTIONS)
 def verify_losses(ctx, case):
     t, p = case['y_true'], case['y_pred']
+    names = [f'{name}_loss{part}' for name in ('mse', 'bce') for part in ('', '_grad')]
+    answers = dict(zip(names, (getattr(ctx.api, fn)(t, p) for fn in names)))
+    ctx.remote.prefetch(list(answers.values()))
     for name, formula in (('mse', _mse), ('bce', _bce)):
         loss, slope = formula(t, p)
         for fn, expected in ((f'{name}_loss', loss), (f'{name}_loss_grad', slope)):
-            actual = as_float(getattr(ctx.api, fn)(t, p), f'{fn}({t!r}, {p!r})')
+            actual = as_float(answers[fn], f'{fn}({t!r}, {p!r})')
             if not oracle.within(actual, expected, 1e-9, 1e-9):
                 raise Mismatch(f'{fn}({t!r}, {p!r})', expected=expected, actual=actual)
 

@@ -116,10 +116,14 @@ def verify_predict_uses_cache(ctx, case):
     root = compiled(remote, built[graph.root])
     order = graph.input_order()
     with counting_searches(ctx, built) as calls:
+        # Every predict() with the counts and the Inputs after it, in one round trip; read back
+        # call after call below.
+        asked = [[root.predict(list(values)), calls.ask()] + [built[i].value for i in order]
+                 for values in vectors]
+        remote.prefetch([ref for refs in asked for ref in refs])
         results = []
         for n, values in enumerate(vectors):
-            result, counts, *assigned = remote.fetch_all(
-                [root.predict(list(values)), calls.ask()] + [built[i].value for i in order])
+            result, counts, *assigned = remote.fetch_all(asked[n])
             results.append(result)
             searches = sum(calls.parse(counts).values())
             if searches:

@@ -40,15 +40,17 @@ def below(ctx, roots):
     return found
 
 
-def instances(ctx, nodes, cls):
-    """The nodes that are instances of `cls` (a Ref to one of the implementation's classes)."""
-    flags = ctx.remote.fetch_all([ctx.remote.isinstance(node, cls) for node in nodes])
-    return [node for node, flag in zip(nodes, flags) if flag is True]
+def instances_below(ctx, root, cls):
+    """(every node below root, root first; those that are instances of `cls`, a Ref to one of
+    the implementation's classes), in one round trip."""
+    rows = ctx.remote.fetch(ctx.remote.walk(root, [cls]))
+    rows = [row for row in rows if isinstance(row, list) and len(row) == 2
+            and isinstance(row[0], Ref)]
+    return [row[0] for row in rows], [row[0] for row in rows if row[1] is True]
 
 
 def no_macro_left(ctx, root, what):
-    nodes = walk(ctx, root)
-    left = instances(ctx, nodes, ctx.api.Macro)
+    nodes, left = instances_below(ctx, root, ctx.api.Macro)
     if left:
         where = ' at the root' if left[0]._handle == nodes[0]._handle else ''
         raise Mismatch(f'{what} still contains a macro{where}', expected='no Macro anywhere',
@@ -123,7 +125,7 @@ def read_linear(ctx, linear, children, point):
     children = ctx.remote.identities(children)
     graph, nodes, index, own = _expansion(ctx, linear, children, point)
     inside = below(ctx, [ctx.remote.ref(child) for child in children])
-    again = {node._handle for node in instances(ctx, walk(ctx, linear.expand()), ctx.api.Parameter)
+    again = {node._handle for node in instances_below(ctx, linear.expand(), ctx.api.Parameter)[1]
              if node._handle not in inside}
     first = {nodes[i]._handle for i in own}
     if again != first:
@@ -243,8 +245,8 @@ def verify_linear_structure(ctx, case):
     weights, bias = read_linear(ctx, linear, children, case['point'])
     # "Fresh": another Linear has Parameters of its own, none shared with the first.
     others, _ = build_children(ctx, case)
-    other = {node._handle for node in instances(
-        ctx, walk(ctx, ctx.api.Linear(others).expand()), ctx.api.Parameter)}
+    other = {node._handle for node in instances_below(
+        ctx, ctx.api.Linear(others).expand(), ctx.api.Parameter)[1]}
     shared = other & {p._handle for p in weights + [bias]}
     if shared:
         raise Mismatch('two Linear objects share Parameters', expected='no Parameter in common',

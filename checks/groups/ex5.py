@@ -432,13 +432,16 @@ def verify_cce(ctx, case):
     # t and p are sent once; each call gets a copy of p with one entry moved.
     remote = ctx.remote
     sent_t, sent_p = remote.step('value', t), remote.step('value', p)
+    stencil = {}
     for i, p_i in enumerate(p):
         h = 1e-4 * p_i
-        if p_i + h >= 1.0:
-            continue
-        up, down = remote.fetch_all(
-            [ctx.api.cce_loss(sent_t, remote.step('with_item', sent_p, i, p_i + step))
-             for step in (h, -h)])
+        if p_i + h < 1.0:
+            stencil[i] = (h, [ctx.api.cce_loss(sent_t, remote.step('with_item', sent_p, i,
+                                                                   p_i + step))
+                              for step in (h, -h)])
+    remote.prefetch([ref for _, pair in stencil.values() for ref in pair])
+    for i, (h, (up, down)) in stencil.items():
+        p_i = p[i]
         up, down = as_float(up, 'cce_loss'), as_float(down, 'cce_loss')
         fd = (up - down) / (2 * h)
         if not oracle.within(grad[i], fd, 20 * oracle.EPS * (1 + abs(loss)) / h, 1e-5):

@@ -114,10 +114,16 @@ def _formula(ctx, node, what, names_of=None):
     names of the Inputs `names_of` read right after it, in the same round trip."""
     text, *names = ctx.remote.fetch_all([node.funcify()] + [ctx.remote.get_or(i, 'name')
                                                              for i in names_of or ()])
+    text = _text(text, what)
+    return text if names_of is None else (text, names)
+
+
+def _text(text, what):
+    """A formula as read back: a str, or a Mismatch saying what it was."""
     if not isinstance(text, str):
         raise Mismatch(f'{what} should return a str', expected='a str',
                        actual=text.type_name if isinstance(text, Ref) else type(text).__name__)
-    return text if names_of is None else (text, names)
+    return text
 
 
 def _value_of(text, env, what):
@@ -257,9 +263,15 @@ def verify_every_node(ctx, graph):
     built = ctx.adapter.build(graph)
     classes = [node.type_name for node in ctx.remote.fetch_all(built)]
     env = {graph.nodes[i].name: graph.nodes[i].value for i in graph.inputs}
-    for i in reversed(range(len(graph.nodes))):
+    # Every node's formula, then the forward() of a fresh copy, node after node: in one round
+    # trip, read back in that order.
+    order = list(reversed(range(len(graph.nodes))))
+    calls = {i: (built[i].funcify(), ctx.adapter.build(graph)[i].forward()) for i in order}
+    ctx.remote.prefetch([ref for pair in calls.values() for ref in pair])
+    for i in order:
         sub = Graph(graph.nodes[:i + 1]).pruned()  # node i and what is below it
         node = graph.label(i) if graph.nodes[i].kind in ('input', 'param') else f'node #{i}'
         what = f'funcify() of {node} (a {classes[i]})'
-        _judge(_formula(ctx, built[i], what), env, _forward(ctx, graph, i),
-               oracle.expected(sub).value_scale, what)
+        text = _text(ctx.remote.fetch(calls[i][0]), what)
+        _judge(text, env, as_float(calls[i][1], 'forward()'), oracle.expected(sub).value_scale,
+               what)

@@ -103,3 +103,26 @@ def test_call_counts_that_are_not_pairs_of_integers_are_refused():
         with pytest.raises(ExecutorMisbehaved):
             counts.parse([['x', 1]])
         assert counts.read() == {}
+
+
+def test_a_prefetch_reads_like_calls_made_one_at_a_time():
+    """Everything in one round trip; values before the failing step read as values, the failing
+    one and those after it raise its exception, and an exception nobody read comes out at the
+    end of the example."""
+    executor = Loopback()
+    remote = Remote(executor)
+    built = remote.build(GRAPH)
+    before = built[2].forward()
+    failing = built[2].predict([1.0, 2.0])
+    after = built[0].value
+    remote.prefetch([before, failing, after])
+    assert len(executor.requests) == 1
+    assert remote.fetch(before) == 6.0
+    with pytest.raises(StudentError):
+        remote.fetch(after)
+    remote.finish()   # read: nothing left to raise
+    built = remote.build(GRAPH)
+    built[2].predict([1.0, 2.0])
+    remote.prefetch([built[2].forward()])
+    with pytest.raises(StudentError):
+        remote.finish()

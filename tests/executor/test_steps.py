@@ -68,7 +68,8 @@ def test_an_exception_is_described_with_the_students_frames_only(interpreter):
     answer = ask(interpreter, [['build', 1, GRAPH],
                                ['method', 4, {'$': 3}, 'predict', [[1.0, 2.0]], {}],
                                ['get', 5, {'$': 1}, 'value']], fetch=[5])
-    assert answer['step'] == 1 and 'values' not in answer
+    assert answer['step'] == 1
+    assert answer['values'] == [{'missing': True}]   # its step came after the failing one
     error = answer['error']
     assert error['type'] == 'ValueError' and 'ValueError' in error['mro']
     assert 'expected 1 input values' in error['message'] and 'got 2' in error['message']
