@@ -61,8 +61,9 @@ class ExecutorProcess:
         self.launch, self.output = launch, output
         self.process = subprocess.Popen(
             launch.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            env=launch.env, cwd=launch.cwd, preexec_fn=launch.preexec, close_fds=True,
-            pass_fds=launch.pass_fds, start_new_session=True)
+            env=launch.env, cwd=launch.cwd, close_fds=True, pass_fds=launch.pass_fds,
+            **({'preexec_fn': launch.preexec, 'start_new_session': True}
+               if os.name == 'posix' else {}))
         launch.started(self.process)
         self.requests = self.process.stdin.fileno()
         self.answers = self.process.stdout.fileno()
@@ -108,7 +109,11 @@ class ExecutorProcess:
 
     def _receive(self, deadline):
         while True:
-            message = self._message()
+            if self.selector is None:  # Windows: the pump threads append to the buffer
+                with self.arrived:
+                    message = self._message()
+            else:
+                message = self._message()
             if message is not None:
                 return message
             remaining = deadline - time.monotonic()
