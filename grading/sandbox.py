@@ -27,6 +27,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import landlock
+
 ROOT = Path(__file__).resolve().parents[1]
 MODES = ('bwrap', 'user', 'none')
 UID_BASE, UID_COUNT = 61000, 2000     # GRADER_SANDBOX_UIDS=61000-62999 changes them
@@ -251,6 +253,8 @@ class Sandbox:
 
     @property
     def description(self):
+        if self.mode == 'user' and landlock.available():
+            return DESCRIPTIONS['user'] + '; writes only to its scratch folder (Landlock)'
         return DESCRIPTIONS[self.mode]
 
     def prepare(self, target):
@@ -377,6 +381,7 @@ class Launch:
             os.setgroups([])
             os.setgid(self.group)
             os.setuid(self.user)
+            landlock.write_only_in(self.cwd)   # no mount namespace: /tmp would be writable
         _die_with_parent()
 
     def started(self, process):

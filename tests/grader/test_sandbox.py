@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from grading import landlock
 from hostile_runs import (assert_outcome, hostile, hostile_lines, limits, message, printed,
                           skip_unless)
 from grader_harness import ROOT
@@ -130,8 +131,9 @@ def test_kill_minus_one_reaches_only_the_submissions_own_processes(grader, mode)
 
 @pytest.mark.parametrize('mode', MODES)
 def test_files_written_outside_the_scratch_folder(grader, mode):
-    """bwrap: only the scratch folder (its HOME) is writable. user: also the folders every user
-    may write (/tmp, /var/tmp, /dev/shm), never the grader's or the test's. none: as the user."""
+    """bwrap: only the scratch folder (its HOME) is writable. user: the same with Landlock (Linux
+    5.13+), else also the folders every user may write (/tmp, /var/tmp, /dev/shm); never the
+    grader's or the test's. none: as the user."""
     skip_unless(mode)
     run = grader[f'write_everywhere@{mode}']
     wrote = sorted({line.split(' ', 2)[2] for line in hostile_lines(run)
@@ -144,6 +146,9 @@ def test_files_written_outside_the_scratch_folder(grader, mode):
                and not re.match(r'/tmp/grader-\w+/work-\w+/', p)]
     if mode == 'bwrap':
         assert wrote == ['/work/HOSTILE-was-here'], wrote
+    elif mode == 'user' and landlock.available():   # Landlock: the scratch folder only
+        assert outside == [] and len(wrote) == 1, wrote
+        assert 'Landlock' in run.report['isolation']['description']
     elif mode == 'user':
         assert set(outside) <= {'/tmp/HOSTILE-was-here', '/var/tmp/HOSTILE-was-here',
                                 '/dev/shm/HOSTILE-was-here'}, wrote
