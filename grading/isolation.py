@@ -135,16 +135,19 @@ class _Judge:
             message = json.loads(self.receive.recv_bytes())
         except (EOFError, OSError, ValueError):
             return self.fail(_death(self.process))
-        event = message.get('event')
-        if event == 'start':
-            self.current, self.started = message['check'], time.monotonic()
-        elif event == 'result':
-            result = Result(**message['result'])
-            self.results[result.check_id] = result
-            self.current, self.started = None, time.monotonic()
-        elif event == 'done':
-            self.output = message.get('output', '')
-            return self.results
+        try:  # our own judge: a message of another shape is a bug, still never a crash here
+            event = message['event']
+            if event == 'start':
+                self.current, self.started = message['check'], time.monotonic()
+            elif event == 'result':
+                result = Result(**message['result'])
+                self.results[result.check_id] = result
+                self.current, self.started = None, time.monotonic()
+            elif event == 'done':
+                self.output = str(message.get('output', ''))
+                return self.results
+        except (KeyError, TypeError):
+            return self.fail('its process sent a message the grader cannot read')
         return None
 
     def fail(self, why):
