@@ -398,7 +398,8 @@ def _without_times(report):
 def split(quick, repeat, before=BEFORE_SPLIT):
     """The quick grade of the reference by the grader before the split and after it, in every
     sandbox mode usable here, runs interleaved so that a busy moment hits all of them alike."""
-    from grading.sandbox import MODES, SandboxError, choose, site_packages
+    from grading.interpreter import site_packages
+    from grading.sandbox import MODES, SandboxError, choose
 
     subset = ['--exercise', 'ex1'] if quick else []
     work = Path(tempfile.mkdtemp(prefix='bench-split-'))

@@ -174,7 +174,7 @@ def run(check, executor, spec, seed=DEFAULT_SEED, profile='quick', budget=None, 
         return result('failed', error.what, what=error.what, expected=error.expected,
                       actual=error.actual, notes=error.notes,
                       blocked_by=error.blocked_by, **_case(side['case']))
-    except (ExampleTimeout, _StopSearching) as error:
+    except (ExampleTimeout, _StopSearching):
         if side['crashes'] and not side['hangs']:
             return result('error', side['why'], **_case(side['case']))
         return result('timeout', f'an example ran longer than {budget.example_seconds} s (the '

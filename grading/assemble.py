@@ -20,7 +20,7 @@ OUTPUT_HEAD, OUTPUT_TAIL, OUTPUT_LINE = 40, 10, 200
 
 
 def versions():
-    from .sandbox import executor_version
+    from .interpreter import executor_version
     return {'grader': GRADER_VERSION, 'python': platform.python_version(),
             'executor_python': executor_version(),
             'hypothesis': hypothesis.__version__, 'numpy': numpy.__version__,

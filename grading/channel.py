@@ -13,7 +13,6 @@ import selectors
 import signal
 import struct
 import subprocess
-import sys
 import threading
 import time
 

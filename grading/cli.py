@@ -24,6 +24,7 @@ from .assemble import build_report
 from .formats import github, gradescope, json_format, junit, text
 from .isolation import default_jobs, run_exercises
 from .loader import UsageError, as_data, resolve, spec_of
+from .processes import protect_process
 
 ROOT = Path(__file__).resolve().parents[1]
 FORMATS = ('text', 'json', 'gradescope', 'junit', 'github')
@@ -68,7 +69,7 @@ def parser():
 
 
 def main(argv=None):
-    sandbox_module.protect_process()
+    protect_process()
     args = parser().parse_args(argv)
     try:
         if args.setup_sandbox:

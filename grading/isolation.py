@@ -36,7 +36,7 @@ class Limits:
         """What this platform can enforce, for the report."""
         posix = hasattr(signal, 'SIGKILL') and os.name == 'posix'
         try:
-            import resource  # noqa: F401
+            import resource  # noqa: F401 - its presence is the question
             rlimits = True
         except ImportError:
             rlimits = False

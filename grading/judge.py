@@ -14,7 +14,8 @@ from checks.adapters import AdapterSpec
 from checks.failures import ExecutorMisbehaved, ExecutorTimeout, LoadFailed
 
 from .channel import AnswerTimeout, ExecutorFailure, ExecutorProcess, Output
-from .sandbox import Limits, Sandbox, become_subreaper, protect_process
+from .processes import Limits, become_subreaper, protect_process
+from .sandbox import Sandbox
 
 
 def judge(conn, job):

@@ -66,19 +66,19 @@ USER_PYTHON = '/usr/bin/python3'
 
 def _unreachable():
     sys.path.insert(0, str(ROOT))
-    from grading import sandbox
-    return sandbox._unreachable_for_others()
+    from grading import interpreter
+    return interpreter.unreachable_for_others()
 
 
 def available(mode):
     """None when sandbox `mode` works here, else why not."""
     sys.path.insert(0, str(ROOT))
-    from grading import sandbox
+    from grading import interpreter, sandbox
     old = {k: os.environ.get(k) for k in ('GRADER_EXECUTOR_PYTHON',)}
     os.environ.update({k: v for k, v in mode_env(mode).items() if k != 'GRADER_SANDBOX'})
     try:
-        sandbox._python_paths.cache_clear()
-        sandbox.site_packages.cache_clear()
+        interpreter.python_paths.cache_clear()
+        interpreter.site_packages.cache_clear()
         chosen, why = sandbox.choose(mode)
         return None if chosen == mode else why
     except sandbox.SandboxError as error:
@@ -89,8 +89,8 @@ def available(mode):
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-        sandbox._python_paths.cache_clear()
-        sandbox.site_packages.cache_clear()
+        interpreter.python_paths.cache_clear()
+        interpreter.site_packages.cache_clear()
 
 
 def skip_unless(mode):

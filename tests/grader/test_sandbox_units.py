@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from grading import landlock, sandbox
+from grading import landlock, processes, sandbox, submission
 
 LINUX = pytest.mark.skipif(not sys.platform.startswith('linux'), reason='Linux only')
 ROOT_ONLY = pytest.mark.skipif(not hasattr(os, 'geteuid') or os.geteuid() != 0,
@@ -27,20 +27,20 @@ def test_links_out_of_a_submission_are_refused(tmp_path):
     package.mkdir()
     (package / '__init__.py').write_text('x = 1\n')
     (package / 'inside.py').symlink_to(package / '__init__.py')   # inside: fine
-    assert sandbox.check_submission(package) == package
+    assert submission.check_submission(package) == package
     (package / 'outside.py').symlink_to(tmp_path / 'elsewhere.py')
-    with pytest.raises(sandbox.SubmissionError, match='outside the submission'):
-        sandbox.check_submission(package)
+    with pytest.raises(submission.SubmissionError, match='outside the submission'):
+        submission.check_submission(package)
     (tmp_path / 'link').symlink_to(package)
-    with pytest.raises(sandbox.SubmissionError, match='is a link'):
-        sandbox.check_submission(tmp_path / 'link')
+    with pytest.raises(submission.SubmissionError, match='is a link'):
+        submission.check_submission(tmp_path / 'link')
 
 
 def test_a_copy_is_a_snapshot(tmp_path):
     source, copy = tmp_path / 'source', tmp_path / 'copy'
     source.mkdir()
     (source / '__init__.py').write_text('x = 1\n')
-    sandbox.copy_submission(source, copy)
+    submission.copy_submission(source, copy)
     (source / '__init__.py').write_text('x = 2\n')
     assert (copy / '__init__.py').read_text() == 'x = 1\n'
 
@@ -48,7 +48,7 @@ def test_a_copy_is_a_snapshot(tmp_path):
 @ROOT_ONLY
 @LINUX
 def test_users_are_handed_out_once_and_everything_of_a_user_is_killed():
-    pool, other = sandbox.UserPool(), sandbox.UserPool()
+    pool, other = processes.UserPool(), processes.UserPool()
     first = pool.take()
     second = other.take()       # another grader on the machine: another user
     assert first != second
@@ -61,13 +61,13 @@ def test_users_are_handed_out_once_and_everything_of_a_user_is_killed():
         time.sleep(60)
         os._exit(0)
     time.sleep(0.3)
-    assert sandbox._processes_of(first)
-    sandbox.kill_user(first)
+    assert processes.processes_of(first)
+    processes.kill_user(first)
     os.waitpid(pid, 0)
     deadline = time.monotonic() + 5
-    while sandbox._processes_of(first) and time.monotonic() < deadline:
+    while processes.processes_of(first) and time.monotonic() < deadline:
         time.sleep(0.05)  # the grandchild, re-parented, is reaped by init
-    assert sandbox._processes_of(first) == []
+    assert processes.processes_of(first) == []
     pool.give_back(first)
     other.give_back(second)
 
