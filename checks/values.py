@@ -30,7 +30,7 @@ def as_float(x, what):
         raise Mismatch(f'{what} is {type(x).__name__} {_short(x)}, which float() cannot read '
                        f'({error})') from None
     if value is None:
-        raise Mismatch(f'{what} is {_short(x)}, which float() cannot read')
+        raise Mismatch(f'{what} is {type(x).__name__} {_short(x)}, which float() cannot read')
     if math.isnan(value):
         raise Mismatch(f'{what} is NaN', actual=value)
     return value

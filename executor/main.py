@@ -35,7 +35,8 @@ def main():
         wire.write(answers, {'load_error': str(error)})
         _exit()
     wire.write(answers, {'ready': True})
-    interpreter = Interpreter(adapter, job.get('source_paths', ()))
+    interpreter = Interpreter(adapter, list(job.get('source_paths', ()))
+                              + [str(p) for p in getattr(adapter, 'source_paths', ()) or ()])
     while True:
         request = wire.read(requests)
         if request is None:

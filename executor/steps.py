@@ -17,7 +17,7 @@ from .macros import macro_classes
 from .values import Objects
 
 MESSAGE_LENGTH = 2000
-PRINTED_LENGTH = 200_000
+PRINTED_LENGTH = 8_000_000   # what one captured call may print (a chatty train_model: ~1 MB)
 
 
 class Interpreter:
@@ -262,8 +262,8 @@ def _kind_of(obj, classes):
 
 
 def _name(cls):
-    name = getattr(cls, '__qualname__', None)
-    return name if isinstance(name, str) else str(getattr(cls, '__name__', '?'))
+    name = getattr(cls, '__name__', None)
+    return name if isinstance(name, str) else '?'
 
 
 def _message(error):

@@ -88,5 +88,5 @@ class Objects:
 
 
 def _type_name(value):
-    name = getattr(type(value), '__qualname__', None)
-    return name if isinstance(name, str) else type(value).__name__
+    name = getattr(type(value), '__name__', None)
+    return name if isinstance(name, str) else '?'

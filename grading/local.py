@@ -35,7 +35,7 @@ class Implementation:
 @contextlib.contextmanager
 def executor_for(impl, adapter=None, mode='none', limits=None):
     """An Implementation for --impl `impl` (and --adapter `adapter`), stopped on leaving."""
-    target = resolve(str(impl), adapter)
+    target = resolve(None if impl is None else str(impl), adapter)
     spec = spec_of(target)
     data = as_data(target, spec)
     box = Sandbox.create(mode, 'local')

@@ -95,6 +95,9 @@ def kill_user(uid):
             return
 
 
+_SUBREAPER = []   # set in a judge: the only process whose children are all executors
+
+
 def become_subreaper():
     """Linux: what an executor starts and detaches (setsid, then its parent dies) is re-parented
     to this process instead of init, so that kill_orphans finds it (mode none: no user or
@@ -103,6 +106,7 @@ def become_subreaper():
         try:
             import ctypes
             ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+            _SUBREAPER.append(True)
         except (OSError, AttributeError):
             pass
 
@@ -111,8 +115,8 @@ def kill_orphans():
     """Linux, mode none: kill and reap every child of this process (the judge has no child but
     the executor it just stopped, and what that left behind). Best effort: a process that forks
     fast enough can outrun a /proc scan; modes user and bwrap have no such race."""
-    if not sys.platform.startswith('linux'):
-        return
+    if not sys.platform.startswith('linux') or not _SUBREAPER:
+        return   # not a judge (grading.local, say): its other children are none of ours
     me = str(os.getpid())
     for _ in range(20):
         found = False

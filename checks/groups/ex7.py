@@ -113,7 +113,8 @@ def verify_grad_once(ctx, _):
         found = remote.fetch_all(operations)
         index, node = next(((i, node) for i, node in zip(graph.operations, found)
                             if node._handle == error.identity), (None, None))
-        raise Mismatch(f'calls of grad() on the {node.type_name if node else "Operation"} '
+        raise Mismatch(f'calls of grad() on the '
+                       f'{node.type_name if node is not None else "Operation"} '
                        f'#{index} during one backward()', expected='at most 1',
                        actual='2 or more (stopped there)', notes=_ladder_notes(graph)) from None
     after = remote.fetch_all([built[i].value for i in graph.parameters])
