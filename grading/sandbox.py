@@ -115,6 +115,7 @@ class Sandbox:
                 sandbox.group = sandbox.users.take()  # a number of our own: the grade's group
             shutil.copytree(ROOT / 'executor', sandbox.runtime / 'executor',
                             ignore=shutil.ignore_patterns('__pycache__', '*.py[co]'))
+            _compile(sandbox.runtime)   # each executor then loads bytecode (it runs with -B)
             sandbox._share(sandbox.runtime)
         except BaseException:
             sandbox.close()
@@ -163,6 +164,7 @@ class Sandbox:
             else:
                 copy_submission(source, self.root / 'submission' / key / source.name)
         if (self.root / 'submission').exists():
+            _compile(self.root / 'submission')
             self._share(self.root / 'submission')
 
     def submission(self, path, key='path'):
@@ -346,3 +348,10 @@ class Launch:
         for inside, original in sorted(self.paths.items(), key=lambda p: -len(p[0])):
             text = text.replace(inside, original)
         return text
+
+
+def _compile(folder):
+    """Bytecode for every module under `folder`, once per grade rather than once per executor
+    (a file that does not compile is left for the executor to report)."""
+    import compileall
+    compileall.compile_dir(str(folder), quiet=2, workers=1)

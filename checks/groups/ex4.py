@@ -60,12 +60,14 @@ def no_macro_left(ctx, root, what):
 def compile_root(ctx, root):
     """root.compile() for a graph with macros; an implementation without exercise 2 cannot pass."""
     remote = ctx.remote
-    root, has_compile = remote.fetch_all([root, remote.has_method(root, 'compile')])
+    has_compile, compiled = remote.has_method(root, 'compile'), root.compile()
+    remote.prefetch([root, has_compile, compiled])   # read below in call order
+    root, has_compile = remote.fetch_all([root, has_compile])
     if not has_compile:
         raise Mismatch('needs ex2: macros are expanded by compile() (exercise 2), and '
                        f'{root.type_name} has no compile() method', blocked_by='ex2')
     try:
-        result = remote.fetch(root.compile())
+        result = remote.fetch(compiled)
     except StudentError as error:
         first = (error.message.strip().splitlines() or [''])[0]
         if error.is_a('NotImplementedError') and first.startswith('Exercise 2'):
@@ -123,8 +125,8 @@ def read_linear(ctx, linear, children, point):
     Inputs at `point` and the Parameters at ROLE_VALUES (on the description only).
     """
     children = ctx.remote.identities(children)
-    graph, nodes, index, own = _expansion(ctx, linear, children, point)
     inside = below(ctx, [ctx.remote.ref(child) for child in children])
+    graph, nodes, index, own = _expansion(ctx, linear, children, point, inside)
     again = {node._handle for node in instances_below(ctx, linear.expand(), ctx.api.Parameter)[1]
              if node._handle not in inside}
     first = {nodes[i]._handle for i in own}
@@ -141,9 +143,10 @@ def read_linear(ctx, linear, children, point):
     return [nodes[old[w]] for w in weights], nodes[old[bias]]
 
 
-def _expansion(ctx, linear, children, point):
+def _expansion(ctx, linear, children, point, inside):
     """linear.expand() read back: (Graph, nodes, {identity: index}, indices of its own
-    Parameters); `children` are the identities of the Linear's children."""
+    Parameters); `children` are the identities of the Linear's children, `inside` those of every
+    node below them."""
     k = len(children)
     expansion = linear.expand()
     no_macro_left(ctx, expansion, 'Linear.expand()')
@@ -155,7 +158,6 @@ def _expansion(ctx, linear, children, point):
                            notes='expand() must build on self.children themselves, each once; '
                                  f'the expansion read back: {graph.formula()}')
     read_back = _substituted(graph, index, children, point)[0].formula()
-    inside = below(ctx, [ctx.remote.ref(child) for child in children])
     outside = [i for i, node in enumerate(nodes) if node._handle not in inside]
     for kind in (graph.nodes[i].kind for i in outside):
         if kind not in ('add', 'mul', 'param'):
