@@ -5,21 +5,29 @@ import exercises
 import reference
 from checks import all_checks
 from grading.local import executor_for
+from workers import map_in_workers
+
+
+SEEDS = range(20)
+
+
+def _failures(seed):
+    """Every check the reference does not pass under `seed`, with why."""
+    with executor_for(reference.__path__[0]) as impl:
+        return [(r.check_id, r.status, r.message, r.case_text)
+                for r in (impl.run(check, seed=seed) for check in all_checks())
+                if r.status != 'passed']
 
 
 @pytest.fixture(scope='module')
-def reference_impl():
-    """One executor for the reference, for every seed."""
-    with executor_for(reference.__path__[0]) as impl:
-        yield impl
+def failures_by_seed():
+    """The 20 seeds graded side by side (tests/checks/workers.py)."""
+    return dict(zip(SEEDS, map_in_workers(_failures, SEEDS)))
 
 
-@pytest.mark.parametrize('seed', range(20))
-def test_reference_passes_every_check(seed, reference_impl):
-    failures = [(r.check_id, r.status, r.message, r.case_text)
-                for r in (reference_impl.run(check, seed=seed) for check in all_checks())
-                if r.status != 'passed']
-    assert not failures, failures
+@pytest.mark.parametrize('seed', SEEDS)
+def test_reference_passes_every_check(seed, failures_by_seed):
+    assert not failures_by_seed[seed], failures_by_seed[seed]
 
 
 def test_stubs_pass_core_and_attempt_no_exercise():

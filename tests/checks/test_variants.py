@@ -8,9 +8,6 @@ reference, every check, 50 seeds of the thorough profile; it takes hours of CPU,
 its own (docs/quality.md, section 2).
 """
 import ast
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -19,6 +16,7 @@ import reference
 from checks import EXERCISES, all_checks
 from checks.profiles import DEFAULT_SEED
 from corpus.variants import HERE, all_variants, failures, load
+from workers import map_in_workers
 
 VARIANTS = all_variants()
 EXTRA_SEEDS = (1, 2, 3)
@@ -58,18 +56,6 @@ def _run(task):
     return task, failures(*task)
 
 
-def _untraced():
-    """A worker's initializer: coverage cannot save what a forked worker measures (it ends with
-    os._exit), so stop measuring there rather than pay for it."""
-    try:
-        import coverage
-    except ImportError:
-        return
-    current = coverage.Coverage.current()
-    if current is not None:
-        current.stop()
-
-
 def _selected(session):
     """The variants whose test_variant_passes_every_check is part of this session."""
     return [item.callspec.params['variant'] for item in session.items
@@ -85,15 +71,7 @@ def verdicts(request):
         tasks.append((variant.name, DEFAULT_SEED, 'quick', False))
         tasks += [(variant.name, seed, 'quick', True) for seed in EXTRA_SEEDS]
     tasks.sort(key=lambda task: task[3])  # the long runs (every check) first
-    jobs = min(len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity')
-               else os.cpu_count() or 1, len(tasks))
-    if jobs > 1 and 'fork' in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context('fork')
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context,
-                                 initializer=_untraced) as pool:
-            done = list(pool.map(_run, tasks))
-    else:
-        done = [_run(task) for task in tasks]
+    done = map_in_workers(_run, tasks)
     found = {}
     for (name, *_), lines in done:
         found.setdefault(name, []).extend(lines)
