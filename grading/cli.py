@@ -207,6 +207,13 @@ def run_and_report(target, checks, config, seed, profile, replay=None, progress_
         box = sandbox_module.Sandbox.create(mode, why)
     except sandbox_module.SandboxError as error:
         raise UsageError(str(error)) from None
+    if mode == 'none' and hasattr(os, 'geteuid') and os.geteuid() == 0:
+        print(f'grader: warning: the code graded runs as root, without a sandbox ({why})',
+              file=sys.stderr)
+    if mode == 'user' and config.seed is not None and not seed_secret and config.path and \
+            os.stat(config.path).st_mode & 0o004:
+        print(f'grader: warning: {config.path} holds the seed and every user may read it, the '
+              'code graded too (mode user): give the seed in GRADER_SEED instead', file=sys.stderr)
     done = [0]
 
     def on_result(result):

@@ -122,7 +122,7 @@ class _Judge:
                                        daemon=True)
         self.process.start()
         send.close()
-        self.results, self.current = {}, None
+        self.results, self.current, self.finished = {}, None, False
         self.limit = job['limits']['check_wall_seconds'] * 2 + 30  # the judge's own backstop
         self.started = time.monotonic()
 
@@ -144,7 +144,7 @@ class _Judge:
                 self.results[result.check_id] = result
                 self.current, self.started = None, time.monotonic()
             elif event == 'done':
-                self.output = str(message.get('output', ''))
+                self.output, self.finished = str(message.get('output', '')), True
                 return self.results
         except (KeyError, TypeError):
             return self.fail('its process sent a message the grader cannot read')
@@ -159,6 +159,8 @@ class _Judge:
         return self.results
 
     def stop(self):
+        if self.finished:   # it said 'done': let it end by itself (and save what it measured)
+            self.process.join(5)
         if self.process.is_alive():
             self.process.kill()
         self.process.join(5)

@@ -118,3 +118,74 @@ def test_the_wire_frames_each_message_with_its_length(tmp_path):
     os.close(write)
     assert wire.read(read) == {'values': [1.5, 'é', None]}
     assert wire.read(read) is None
+
+
+def test_reading_a_graph_back_and_walking_it(interpreter):
+    answer = ask(interpreter, [['build', 1, GRAPH], ['describe', 4, {'$': 3}],
+                               ['get', 5, {'$': 0}, 'Parameter'],
+                               ['walk', 6, {'$': 3}, [{'$': 5}]]], fetch=[4, 6])
+    described, walked = answer['values']
+    assert described == [['param', 1, [], 2.0, 0.5, None], ['input', 2, [], 3.0, None, 'x'],
+                         ['mul', 3, [1, 2]]]
+    assert walked == [[{'$': 3, 't': 'Multiply'}, False], [{'$': 1, 't': 'Parameter'}, True],
+                      [{'$': 2, 't': 'Input'}, False]]
+
+
+def test_conversions_lists_and_small_helpers(interpreter):
+    answer = ask(interpreter, [
+        ['value', 1, [0.5, 0.25]], ['with_item', 2, {'$': 1}, 1, 9.0],
+        ['iterate', 3, {'tuple': [1, 2]}], ['float', 4, '2.5'], ['list', 5, {'$': 2}],
+        ['get_or', 6, {'$': 0}, 'Nonesuch', 'default'], ['callable_attr', 7, {'$': 0}, 'Add'],
+        ['get', 8, {'$': 0}, 'Add'], ['build', 9, GRAPH], ['isinstance', 12, {'$': 11}, {'$': 8}],
+        ['type', 13, {'$': 11}], ['identity', 14, {'$': 11}], ['seed', 15, 3]],
+        fetch=[1, 2, 3, 4, 5, 6, 7, 12, 13, 14])
+    assert answer['values'] == [[0.5, 0.25], [0.5, 9.0], [1, 2], 2.5, [0.5, 9.0], 'default',
+                                True, False, {'$': 13, 't': 'type'}, 11]
+    assert ask(interpreter, [['list', 1, 'text']])['error']['type'] == 'TypeError'
+    assert ask(interpreter, [['float', 1, {'tuple': []}]])['error']['type'] == 'TypeError'
+
+
+def test_the_checks_macros_subclass_the_implementations_macro(interpreter):
+    answer = ask(interpreter, [['macros', 1], ['get', 5, {'$': 0}, 'Macro'],
+                               ['isinstance', 6, {'$': 1}, {'$': 5}]], fetch=[1, 2, 3, 4])
+    assert [v['t'] for v in answer['values']] == ['type'] * 4
+    again = ask(interpreter, [['macros', 1]], fetch=[1])
+    assert again['values'][0]['$'] != 0   # made once: the same class each time
+
+
+class Doubling:
+    """A functional-level adapter: value() and gradient() of its own."""
+    source_paths = ()
+
+    def value(self, graph):
+        return 2.0 * len(graph.nodes)
+
+    def gradient(self, graph):
+        return {i: float(i) for i in graph.parameters}
+
+
+def test_a_functional_adapter_answers_value_and_gradient():
+    interpreter = Interpreter(Doubling())
+    answer = ask(interpreter, [['adapter_value', 1, GRAPH], ['adapter_gradient', 2, GRAPH]],
+                 fetch=[1, 2])
+    assert answer['values'] == [6.0, [[0, 0.0]]]
+    assert not interpreter.article
+
+
+def test_answers_too_big_to_send_are_cut_with_a_marker(interpreter):
+    from executor.values import MAX_ITEMS
+    interpreter.objects.store(7, [0.0] * (MAX_ITEMS + 1))
+    assert ask(interpreter, [], fetch=[7], reset=False)['values'] == [{'too_many': MAX_ITEMS + 1}]
+
+
+def test_an_exception_whose_str_fails_is_still_described(interpreter):
+    class Broken(Exception):
+        def __str__(self):
+            raise RuntimeError('no')
+    interpreter.objects.store(7, Broken)
+    answer = ask(interpreter, [['call', 1, {'$': 7}, [], {}], ['call', 2, {'$': 1}, [], {}]],
+                 reset=False)
+    assert answer['error']['type'] == 'TypeError'   # calling the instance is not possible
+    described = interpreter.describe(Broken())
+    assert described['message'] == '<Broken whose str() fails>'
+    assert 'Broken' in described['traceback']

@@ -15,6 +15,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -65,8 +66,8 @@ def autograder(tmp_path, source, submit, grader_args='', cwd=None, **env):
     root = tmp_path / 'autograder'
     (root / 'submission').mkdir(parents=True)
     submit(root / 'submission')
-    # The grader's sandbox users are locked in a folder under TMPDIR, here a private one: a range
-    # of its own keeps it from taking (and killing) the users of another grader on this machine.
+    # A range of sandbox users of its own: tests running at the same time never wait for, or
+    # share, another grader's users.
     env.setdefault('GRADER_SANDBOX_UIDS', '63000-63999')
     process = subprocess.run(
         ['bash', str(RUN_AUTOGRADER)], capture_output=True, text=True, encoding='utf-8',
@@ -111,6 +112,45 @@ def test_gradescope_grades_an_exercises_folder(tmp_path, grader_source):
     assert [t['status'] for t in data['tests']] == ['passed', 'passed']
     assert [t['max_score'] for t in data['tests']] == [2, 2]
     assert 'profile thorough' in data['output']
+
+
+# The writer a hostile submission starts at import (its results path filled in by the test).
+WRITER_CODE = '''
+import json, time
+deadline = time.monotonic() + 20
+while time.monotonic() < deadline:
+    try:
+        with open(RESULTS, 'w') as f:
+            json.dump({"score": 999, "tests": [], "output": "FORGED"}, f)
+    except OSError:
+        pass
+    time.sleep(0.2)
+'''
+WRITER = ('\nimport subprocess as _subprocess, sys as _sys\n'
+          '_subprocess.Popen([_sys.executable, "-c", {code!r}], start_new_session=True,\n'
+          '                  stdin=_subprocess.DEVNULL, stdout=_subprocess.DEVNULL,\n'
+          '                  stderr=_subprocess.DEVNULL)\n')
+
+
+def test_gradescope_results_are_unchanged_after_the_grader_exits(tmp_path, grader_source):
+    """The submission starts a process that rewrites results.json for 20 s: it can neither reach
+    the file nor outlive the grade (in mode none, not root, this is not promised)."""
+    if not hasattr(os, 'geteuid') or os.geteuid() != 0:
+        pytest.skip('the protection needs the grader to run as root, as on Gradescope')
+    results = tmp_path / 'autograder' / 'results' / 'results.json'
+
+    def submit(folder):
+        shutil.copytree(ROOT / 'reference', folder / 'exercises',
+                        ignore=shutil.ignore_patterns('__pycache__'))
+        code = f'RESULTS = {str(results)!r}\n' + WRITER_CODE
+        with open(folder / 'exercises' / '__init__.py', 'a') as f:
+            f.write(WRITER.format(code=code))
+    process, data = autograder(tmp_path, grader_source, submit, '--check core.add')
+    assert process.returncode == 0, process.stderr
+    first = results.read_text()
+    time.sleep(1.5)
+    assert results.read_text() == first and 'FORGED' not in first
+    assert data['score'] == 2
 
 
 def test_gradescope_grades_loose_files_and_reports_a_broken_one(tmp_path, grader_source):
