@@ -44,7 +44,7 @@ def protect_process():
             pass
 
 
-def die_with_parent():
+def die_with_parent():  # pragma: no cover - in the child, before exec
     """Linux: the executor is killed if the grader process that started it dies."""
     if sys.platform.startswith('linux'):
         try:
@@ -54,7 +54,7 @@ def die_with_parent():
             pass
 
 
-def set_limits(limits, nproc):
+def set_limits(limits, nproc):  # pragma: no cover - in the child, before exec
     try:
         import resource
     except ImportError:

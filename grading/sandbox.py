@@ -266,7 +266,7 @@ class Launch:
             self.pass_fds = (self.info[1],)
             self.argv = [str(self.info[1]) if a == '{info}' else a for a in self.argv]
 
-    def preexec(self):
+    def preexec(self):  # pragma: no cover - runs in the child between fork and exec
         """In the child, before exec: limits, then (mode user) the executor's own user, then the
         death signal (changing user clears it)."""
         set_limits(self.limits, nproc=self.mode != 'none')
