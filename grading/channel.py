@@ -74,7 +74,7 @@ class ExecutorProcess:
             self.selector = selectors.DefaultSelector()  # one for the executor's whole life
             self.selector.register(self.answers, selectors.EVENT_READ, 'answers')
             self.selector.register(self.printed, selectors.EVENT_READ, 'printed')
-        else:  # Windows: no select() on pipes, so a thread drains each one
+        else:  # pragma: no cover - Windows: no select() on pipes, a thread drains each one
             self.selector, self.arrived = None, threading.Condition()
             for fd, sink in ((self.answers, self._answer_bytes), (self.printed, output.add)):
                 threading.Thread(target=self._pump, args=(fd, sink), daemon=True).start()
@@ -108,7 +108,7 @@ class ExecutorProcess:
 
     def _receive(self, deadline):
         while True:
-            if self.selector is None:  # Windows: the pump threads append to the buffer
+            if self.selector is None:  # pragma: no cover - Windows: pump threads fill the buffer
                 with self.arrived:
                     message = self._message()
             else:
@@ -146,7 +146,7 @@ class ExecutorProcess:
 
     def _wait(self, timeout):
         """Wait for answer bytes (draining what is printed meanwhile), at most `timeout` s."""
-        if self.selector is None:
+        if self.selector is None:  # pragma: no cover - Windows
             with self.arrived:
                 if not self.buffer and not self.closed:
                     self.arrived.wait(timeout)
@@ -183,7 +183,7 @@ class ExecutorProcess:
 
     closed = False
 
-    def _pump(self, fd, sink):
+    def _pump(self, fd, sink):  # pragma: no cover - Windows
         """Windows: read `fd` until it closes, into `sink`."""
         while True:
             try:
@@ -198,7 +198,7 @@ class ExecutorProcess:
                 return
             sink(data)
 
-    def _answer_bytes(self, data):
+    def _answer_bytes(self, data):  # pragma: no cover - Windows
         with self.arrived:
             self.buffer += data
             self.arrived.notify_all()

@@ -320,7 +320,8 @@ class Launch:
     def kill(self, process):
         """End the executor and all it started: its PID namespace (bwrap: every process in it
         dies with its first one), its user (user), or its session (none)."""
-        if os.name != 'posix':  # Windows: the process itself (what it started may outlive it)
+        if os.name != 'posix':  # pragma: no cover - Windows: the process itself, what it started
+            # may outlive it
             process.kill()
             return
         for pid in (self.namespace_pid, process.pid):

@@ -1,0 +1,39 @@
+"""grading.toml: a mistake in it is a usage error that names the file, the table and what to
+write, never a traceback."""
+import pytest
+
+from grading import config
+from grading.loader import UsageError
+
+
+@pytest.mark.parametrize('text, says', [
+    ('[exercises.ex9]\npoints = 3\n', '[exercises.ex9] is not an exercise'),
+    ('[exercises.ex1]\nvisibility = "secret"\n', 'visibility must be one of'),
+    ('[checks."core.nonesuch"]\npoints = 1\n', 'is not a check'),
+    ('[grader\nseed = 1\n', 'is not valid TOML'),
+    ('[limits]\nnonsense = 1\n[limits.deeper]\n', None),
+])
+def test_a_mistake_in_grading_toml_is_a_usage_error(tmp_path, text, says):
+    path = tmp_path / 'grading.toml'
+    path.write_text(text)
+    if says is None:   # an unknown limit is ignored, like an unknown check id's points
+        assert config.load(path).limits.memory_mb == 1024
+        return
+    with pytest.raises(UsageError) as error:
+        config.load(path)
+    assert says in str(error.value) and str(path) in str(error.value)
+
+
+def test_a_missing_config_file_is_a_usage_error(tmp_path):
+    with pytest.raises(UsageError, match='there is no such file'):
+        config.load(tmp_path / 'nowhere.toml')
+    assert config.load(None, tmp_path).seed is None   # no grading.toml beside: the defaults
+
+
+def test_points_are_scaled_per_exercise():
+    from checks import all_checks
+    checks = [c for c in all_checks() if c.exercise == 'ex7']
+    scaled = config.Config({'exercises': {'ex7': {'points': 20}},
+                            'checks': {'ex7.grad_once': {'points': 4}}}).points(checks)
+    assert sum(scaled.values()) == pytest.approx(20)
+    assert scaled['ex7.grad_once'] == pytest.approx(4 * 20 / (10 - 2 + 4))
