@@ -1,6 +1,6 @@
 """Running many gradings of the checks tests side by side: one forked worker per CPU.
 
-A test module grades many implementations (the bug corpus, the reference under 20 seeds); each
+A test module grades many implementations (the bug corpus, the reference under several seeds); each
 grading is a judge's work (Hypothesis, in this process's Python) talking to an executor. Run one
 after the other they keep one CPU busy; here a module fixture hands them to worker processes and
 the tests read the results.
