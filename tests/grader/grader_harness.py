@@ -64,9 +64,14 @@ class Outcome:
                 f'{self.seconds:.1f} s\n--- stderr ---\n{self.stderr[-3000:]}')
 
 
+# Taken once, in the main thread: runs start from worker threads while pytest sets and unsets
+# PYTEST_CURRENT_TEST in os.environ, and reading os.environ meanwhile can fail (a KeyError).
+BASE_ENV = {k: v for k, v in os.environ.items()
+            if not k.startswith(('GITHUB_', 'HOSTILE_', 'PYTEST_'))}
+
+
 def grader_env(extra=None):
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(('GITHUB_', 'HOSTILE_', 'PYTEST_'))}
+    env = dict(BASE_ENV)
     env.update({'CI': 'true', 'NO_COLOR': '1', 'PYTHONDONTWRITEBYTECODE': '1'})
     env.update(extra or {})
     return env
