@@ -6,8 +6,9 @@ Grades the reference, the stubs, every correct variant (tests/corpus/variants) a
 corpus (tests/corpus; on its own exercise, as tests/checks/test_corpus.py does) with the grader
 before the split (the commit --before, from `git archive`) and with this one, under each seed, and
 compares the scores and every check's status. Prints a Markdown summary and each difference; exits
-1 when a score differs. The old checkout is run with `python -S` and PYTHONPATH=<checkout>:<site
-packages> (no .pth files: the editable install would make it import this checkout's packages).
+1 when a score differs. Both checkouts are run with `python -S` and PYTHONPATH=<checkout>:<site
+packages> (no .pth files: the editable install would make them import the installed checkout's
+packages), so that this one can be a worktree of a fixed commit while work goes on elsewhere.
 """
 import argparse
 import json
@@ -48,15 +49,16 @@ def old_checkout(commit, scratch):
     return target
 
 
-def grade(checkout, path, exercises, seed, output, old):
-    argv = [sys.executable] + (['-S'] if old else []) + [
+def grade(checkout, path, exercises, seed, output):
+    # Both sides without .pth files: the editable install would make either import /work/main's
+    # packages, whatever folder the grader is run from.
+    argv = [sys.executable, '-S'] + [
         str(checkout / 'grader.py'), '--impl', str(path), '--seed', str(seed), '-j', '1',
         '--format', 'json', '--output', str(output)]
     for exercise in exercises or ():
         argv += ['--exercise', exercise]
     env = {k: v for k, v in os.environ.items() if not k.startswith(('GRADER_SEED', 'CI'))}
-    if old:
-        env['PYTHONPATH'] = os.pathsep.join([str(checkout)] + site.getsitepackages())
+    env['PYTHONPATH'] = os.pathsep.join([str(checkout)] + site.getsitepackages())
     subprocess.run(argv, cwd=checkout, env=env, capture_output=True, timeout=1800)
     try:
         report = json.loads(output.read_text())
@@ -83,7 +85,7 @@ def main(argv=None):
         with ThreadPoolExecutor(args.jobs) as pool:
             outcomes = list(pool.map(lambda n: grade(
                 old if jobs[n][4] == 'old' else ROOT, jobs[n][1], jobs[n][2], jobs[n][3],
-                scratch / f'report-{n}.json', jobs[n][4] == 'old'), range(len(jobs))))
+                scratch / f'report-{n}.json'), range(len(jobs))))
     results = {(j[0], j[3], j[4]): o for j, o in zip(jobs, outcomes)}
     scores_differ, statuses_differ, missing = [], [], []
     for name, _, _ in impls:
