@@ -82,8 +82,8 @@ class Expected:
 def expected(graph):
     values = evaluate(graph)
     adjoint = derivatives(graph)
-    magnitude = evaluate(_absolute(graph))
-    abs_adjoint = derivatives(_absolute(graph))
+    magnitude = evaluate(absolute(graph))
+    abs_adjoint = derivatives(absolute(graph))
     # How far each ReLU input is from the kink, relative to the size of what it sums.
     relu_inputs = [abs(float(values[node.operands[0]])) / (1.0 + float(magnitude[node.operands[0]]))
                    for node in graph.nodes if node.kind == 'relu']
@@ -97,7 +97,7 @@ def expected(graph):
     )
 
 
-def _absolute(graph):
+def absolute(graph):
     """The same graph over |leaf values| with ReLU and Sigmoid made monotone bounds: for scales."""
     from dataclasses import replace
     from .graphs import Graph

@@ -298,6 +298,10 @@ class Remote:
 
     # --- conveniences the checks use ---
 
+    def cpu_seconds(self):
+        """The executor's CPU time so far (trusted: read by this side from /proc), or None."""
+        return self.executor.cpu_seconds()
+
     def identity(self, ref):
         """The executor's identity for an object: equal for the same object, whatever the Ref."""
         value = self.fetch(ref)

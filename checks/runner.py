@@ -18,7 +18,10 @@ from .adapters import NAME_EXERCISE, Driver
 from .explain import decode, encode, explain
 from .failures import (CannotCheck, ExampleTimeout, ExecutorMisbehaved, ExecutorTimeout,
                        LoadFailed, Mismatch, NotAttempted)
-from .profiles import DEFAULT_SEED, derived_seed, hypothesis_settings
+from .profiles import (DEFAULT_SEED, REDUCE_RUNS, derived_seed, hypothesis_settings,
+                       shrink_examples)
+from .reduce import ShrinkBudget, ShrinkingDone, StopReducing, reduce_failure
+from .registry import EXERCISES
 from .remote import MissingName, Remote, StudentError
 
 STATUSES = ('passed', 'failed', 'error', 'timeout', 'not_attempted', 'skipped')
@@ -51,6 +54,7 @@ class Result:
     case_text: str = ''        # the same, for people
     traceback: str = ''        # the student's frames only
     examples: int = 0
+    examples_after_failure: int = 0  # of `examples`: shrinking the failure, then reducing it
     seconds: float = 0.0
     seed: int = DEFAULT_SEED
     blocked_by: str = ''       # the exercise whose stub stopped this check, if one did
@@ -73,9 +77,18 @@ class Context:
     """What a check's verify(ctx, case) sees: the implementation (through the adapter), the
     remote objects, and the run's settings."""
 
-    def __init__(self, check, adapter, seed, profile):
+    def __init__(self, check, adapter, seed, profile, graded=None):
         self.check, self.adapter, self.seed, self.profile = check, adapter, seed, profile
         self.remote = adapter.remote
+        # The exercises of this run: a check uses another exercise's feature only if graded.
+        self.graded = frozenset(graded) if graded is not None else frozenset(EXERCISES)
+        self._memo = {}
+
+    def memo(self, key, compute):
+        """compute() once per check run (probes of what the implementation offers)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     @property
     def api(self):
@@ -89,12 +102,14 @@ class Context:
         return self.adapter.operations
 
 
-def run(check, executor, spec, seed=DEFAULT_SEED, profile='quick', budget=None, replay=None):
+def run(check, executor, spec, seed=DEFAULT_SEED, profile='quick', budget=None, replay=None,
+        graded=None):
     """Run `check` on the implementation behind `executor` (exchange(request, deadline)),
-    graded on `spec`; `replay` (case data from a report) runs that one example instead."""
+    graded on `spec`; `replay` (case data from a report) runs that one example instead; `graded`
+    lists the exercises of the run (default: all)."""
     budget = budget or Budget()
     remote = Remote(executor, NAME_EXERCISE)
-    ctx = Context(check, Driver(remote, spec), seed, profile)
+    ctx = Context(check, Driver(remote, spec), seed, profile, graded)
     side = {'case': None, 'examples': 0, 'hangs': 0, 'crashes': 0, 'why': ''}
     started = time.monotonic()
     ends = started + budget.check_wall_seconds
@@ -138,11 +153,41 @@ def run(check, executor, spec, seed=DEFAULT_SEED, profile='quick', budget=None, 
         finally:
             _check_cpu(executor, cpu_start, budget)
 
+    shrinking = ShrinkBudget(shrink_examples(profile))
+
+    def bounded(case):
+        """body() as Hypothesis runs it: not past the shrink budget, each failure recorded."""
+        shrinking.before_example()
+        try:
+            body(case)
+        except Exception as error:
+            shrinking.failed(case, error)
+            raise
+
+    def attempt(candidate):
+        """One candidate of the reduction: its Mismatch, or None if it did anything else."""
+        try:
+            body(candidate)
+        except Mismatch as error:
+            return error
+        except Exception:  # noqa: BLE001 - another failure is not the same failure
+            return None
+        except (_OverBudget, _StopSearching, NotAttempted, LoadFailed, CannotCheck):
+            raise StopReducing() from None  # keep the failure already known
+        return None
+
+    def smallest(error):
+        """Raise `error` again, about the smallest part of its case that fails alike."""
+        case, error, runs = reduce_failure(check.id, side['case'], error, attempt, REDUCE_RUNS)
+        side['case'], side['reduced'] = case, runs
+        raise error
+
     def result(status, message='', **fields):
+        after = shrinking.examples_after_failure + side.get('reduced', 0)
         return Result(check.id, check.exercise, status,
                       check.points if status == 'passed' else 0.0, check.points, message,
-                      examples=side['examples'], seconds=time.monotonic() - started,
-                      seed=seed, **fields)
+                      examples=side['examples'], examples_after_failure=after,
+                      seconds=time.monotonic() - started, seed=seed, **fields)
 
     try:
         missing = set(check.operations) - set(spec.operations)
@@ -156,11 +201,17 @@ def run(check, executor, spec, seed=DEFAULT_SEED, profile='quick', budget=None, 
             body(None)
         else:
             strategy = check.cases(ctx)
-            test = given(strategy)(body)
+            test = given(strategy)(bounded)
             for case in reversed(check.fixed):  # Hypothesis runs explicit examples first, in order
                 test = example(case)(test)
             test = hypothesis_settings(profile, check.examples)(test)
-            hypothesis_seed(derived_seed(seed, check.id))(test)()
+            try:
+                hypothesis_seed(derived_seed(seed, check.id))(test)()
+            except ShrinkingDone:  # the smallest failure so far is the one reported
+                _, side['case'], error = shrinking.best
+                smallest(error)
+            except Mismatch as error:
+                smallest(error)
         return result('passed')
     except NotAttempted as error:
         return result('not_attempted', error.message)

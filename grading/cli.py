@@ -228,7 +228,8 @@ def run_and_report(target, checks, config, seed, profile, replay=None, progress_
     job = {'target': as_data(target, spec), 'seed': seed, 'profile': profile,
            'spec': {'name': spec.name, 'levels': sorted(spec.levels),
                     'operations': sorted(spec.operations), 'class_name': spec.class_name},
-           'limits': dataclasses.asdict(config.limits), 'sandbox': box.state, 'replay': replay}
+           'limits': dataclasses.asdict(config.limits), 'sandbox': box.state, 'replay': replay,
+           'graded': sorted(groups)}
     try:
         box.prepare(job['target'])
         results, printed = run_exercises(job, groups, on_result=on_result,

@@ -39,7 +39,8 @@ def judge(conn, job):
             send('start', check=check_id)
             check = registry.get(check_id)
             result = runner.run(check, executor, spec, seed=job['seed'], profile=job['profile'],
-                                budget=budget, replay=job.get('replay'))
+                                budget=budget, replay=job.get('replay'),
+                                graded=job.get('graded'))
             send('result', result=result.to_dict())
             if result.load_error:  # the implementation does not import: the same for the rest
                 for rest in job['checks'][job['checks'].index(check_id) + 1:]:

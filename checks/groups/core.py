@@ -150,7 +150,7 @@ def verify_forward(ctx, graph):
                 expected.value_scale)
 
 
-@check('core.gradients', 4,
+@check('core.gradients', 3,
        'one backward() on generated trees moves every Parameter by its exact gradient',
        'backward(d) must pass d * grad()[i] to child i, for every child, all the way down; each '
        'Parameter then moves by -learning_rate * (what reached it).',
@@ -202,6 +202,29 @@ def verify_inputs_unchanged(ctx, graph):
                            expected=graph.nodes[i].value, actual=after)
 
 
+@check('core.node_protocol', 1,
+       "a node's call root() is its forward(); Parameter.on_backward(d) moves its value by "
+       '-learning_rate * d, Input.on_backward(d) changes nothing',
+       'The article\'s protocol: __call__ returns self.forward(); backward() calls on_backward(d) '
+       'on each node, which does nothing except on a Parameter: value -= learning_rate * d.')
+def verify_node_protocol(ctx, _):
+    api, remote = ctx.api, ctx.remote
+    p, x = api.Parameter(value=0.75, learning_rate=0.5), api.Input(value=2.0)
+    root = api.Multiply([p, x])
+    called, forwarded = remote.fetch_all([root(), root.forward()])
+    check_value('root() for root = Multiply([p, x]), p = 0.75, x = 2.0', called, 1.5, 1.5)
+    check_value('root.forward()', forwarded, 1.5, 1.5)
+    p.on_backward(0.5)
+    x.on_backward(0.5)
+    after = remote.fetch_all([p.value, x.value])
+    if as_float(after[0], 'p.value') != 0.5:
+        raise Mismatch('p.value after p.on_backward(0.5), p = Parameter(value=0.75, '
+                       'learning_rate=0.5)', expected=0.5, actual=after[0])
+    if as_float(after[1], 'x.value') != 2.0:
+        raise Mismatch('x.value after x.on_backward(0.5), x = Input(value=2.0)', expected=2.0,
+                       actual=after[1])
+
+
 # --- finding inputs, predicting ---------------------------------------------------------------
 
 
@@ -242,7 +265,10 @@ def _wide_sum(n):
 @check('core.predict', 1, 'predict(values) sets the Inputs in find_input_nodes() order and '
        'returns forward()', 'predict must assign inputs[i] to the i-th Input, then evaluate.',
        cases=lambda ctx: predict_cases(ctx.operations),
-       fixed=({'graph': _wide_sum(300), 'inputs': [0.5 + k for k in range(300)]},))
+       fixed=({'graph': _wide_sum(300), 'inputs': [0.5 + k for k in range(300)]},
+              {'graph': Graph((Node('param', value=0.5, learning_rate=0.1),
+                               Node('param', value=-1.5, learning_rate=0.1),
+                               Node('mul', operands=(0, 1)))), 'inputs': []}))
 def verify_predict(ctx, case):
     graph, values = case['graph'], list(case['inputs'])
     order = graph.input_order()

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from .. import oracle
 from ..compare import VALUE_RTOL, check_value
 from ..failures import Mismatch, NotAttempted
+from ..graphs import Graph, Node
 from ..registry import check
 from ..remote import Ref, StudentError
 from ..strategies import magnitudes, trees
@@ -62,9 +63,19 @@ def _predict_cases(draw, graphs, calls):
     return {'graph': graph, 'inputs': [draw(vector) for _ in range(calls)]}
 
 
-def predict_cases(operations, calls):
-    """A tree with at least one Input, and `calls` vectors of values for its Inputs."""
-    return _predict_cases(_trees_with_inputs(frozenset(operations)), calls)
+def predict_cases(operations, calls, inputs_required=True):
+    """A tree (with at least one Input, if required), and `calls` vectors of values for its
+    Inputs."""
+    graphs = _trees_with_inputs(frozenset(operations)) if inputs_required else trees(operations)
+    return _predict_cases(graphs, calls)
+
+
+# A graph without Inputs: compile() caches an empty list, which predict([]) must use as it is
+# (an empty list is falsy: `if self.inputs:` would search the graph again).
+_NO_INPUTS = {'graph': Graph((Node('param', value=0.5, learning_rate=0.1),
+                             Node('param', value=-1.5, learning_rate=0.1),
+                             Node('mul', operands=(0, 1)))),
+              'inputs': [[], [], []]}
 
 
 # --- compile() returns the root ------------------------------------------------------------------
@@ -107,8 +118,9 @@ def check_assigned(graph, assigned, values, call):
        'after compile(), predict() never calls find_input_nodes(), sets every Input in the right '
        'order, and returns the right value',
        'compile() should store self.find_input_nodes() on the root; predict() then reads that '
-       'list (when it is set) instead of searching the graph again.',
-       cases=lambda ctx: predict_cases(ctx.operations, calls=3))
+       'list (when it is set, even to an empty list) instead of searching the graph again.',
+       cases=lambda ctx: predict_cases(ctx.operations, calls=3, inputs_required=False),
+       fixed=(_NO_INPUTS,))
 def verify_predict_uses_cache(ctx, case):
     graph, vectors = case['graph'], [list(v) for v in case['inputs']]
     remote = ctx.remote

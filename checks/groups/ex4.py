@@ -298,7 +298,7 @@ def expected_graph(case, weights, bias, built_children):
     return Graph(tuple(nodes)), objects
 
 
-@check('ex4.linear_values_gradients', 2,
+@check('ex4.linear_values_gradients', 1.5,
        'a graph with a Linear, compiled: its value and one backward() match sum(w_i * x_i) + b '
        '(and what is around it)',
        'compile() must put the expansion in place of the Linear (or return it when the Linear is '
@@ -482,7 +482,7 @@ def build_macro_tree(ctx, tree):
     return root, Graph(tuple(nodes)), objects
 
 
-@check('ex4.compile_expands_all', 2,
+@check('ex4.compile_expands_all', 1.5,
        'compile() leaves no macro: at the root, nested in children, or produced by an expansion; '
        'the compiled graph computes the same function',
        'Expand recursively: replace a macro by expand(), and expand the result again while it is '

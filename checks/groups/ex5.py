@@ -145,7 +145,7 @@ def verify_output_forward(ctx, case):
                            expected=[e.value for e in after], actual=values)
 
 
-@check('ex5.output_backward', 1.5,
+@check('ex5.output_backward', 1,
        'Output.backward(derivatives) moves every Parameter by derivatives[k] times its gradient '
        'in child k; Inputs unchanged',
        'backward() gets one derivative per output: pass derivatives[k] down child k, for EVERY '
@@ -325,7 +325,7 @@ def _oracle_losses(children, t, k, overrides):
     return -np.sum(t[mass][:, None] * np.log(p[mass].reshape(mass.sum(), -1)), axis=0)
 
 
-@check('ex5.softmax_finite_differences', 1,
+@check('ex5.softmax_finite_differences', 0.5,
        "SoftMax: each Parameter's gradient matches central differences of the cross-entropy of "
        "the implementation's own forward()",
        'Your backward() disagrees with the slope of your own forward(): if forward() is right '

@@ -179,12 +179,21 @@ def verify_article_example(ctx, _):
                        expected='0.1 + 0.2', actual=text)
 
 
+def _sum_times(first):
+    """(a + b) * c, or c * (a + b) when not `first`: a sum as a factor needs its parentheses
+    wherever it stands, and a quick run may not draw a sum in first place."""
+    a, b, c = (Node('input', value=v, name=n) for v, n in ((1.5, 'a'), (-0.5, 'b'), (2.0, 'c')))
+    nodes = (a, b, Node('add', operands=(0, 1)), c)
+    factors = (2, 3) if first else (3, 2)
+    return {'graph': Graph(nodes + (Node('mul', operands=factors),)), 'other': [0.5, 3.0, -1.5]}
+
+
 @check('ex6.named_inputs', 2,
        'funcify() of generated trees, with named Inputs, evaluates to forward() at the Inputs\' '
        'values, and again after they change',
        'Write an Input as its name and a Parameter as repr(value); put parentheses around every '
        'Add (a sum inside a product) and around negative numbers if you like.',
-       cases=named_cases)
+       cases=named_cases, fixed=(_sum_times(first=True), _sum_times(first=False)))
 def verify_named_inputs(ctx, case):
     graph, other = case['graph'], list(case['other'])
     built = ctx.adapter.build(graph)

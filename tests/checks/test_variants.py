@@ -84,6 +84,16 @@ def test_variant_passes_every_check(variant, verdicts):
     assert not found, f'{variant.name} ({variant.summary}) is correct, yet:\n' + '\n'.join(found)
 
 
+@pytest.mark.parametrize('variant', [v for v in VARIANTS if v.beyond],
+                         ids=[v.name for v in VARIANTS if v.beyond])
+def test_variant_fails_the_clause_its_design_does_not_meet(variant):
+    from checks import registry
+    from corpus.variants import implementation
+    with implementation(variant.name) as impl:
+        statuses = {c: impl.run(registry.get(c)).status for c in variant.beyond}
+    assert statuses == {c: 'failed' for c in variant.beyond}
+
+
 # --- the false-positive measurement (slow) ----------------------------------------------------
 
 IMPLEMENTATIONS = ['reference'] + [v.name for v in VARIANTS]

@@ -7,7 +7,9 @@ through an executor process (`implementation()`, grading.local), as the grader d
 imports one here, under a unique top-level name (`correct_<name>`), for tests that inspect it.
 
 `focus` names the exercises or check ids where a variant's code differs from the reference: the
-quick test runs every check at the default seed, and the focus under a few more seeds.
+quick test runs every check at the default seed, and the focus under a few more seeds. `beyond`
+names the checks of a clause the design does not meet, for the reason its docstring gives: they
+are left out of "passes every check", and a test asserts that they do fail.
 """
 import ast
 import contextlib
@@ -24,6 +26,7 @@ HERE = Path(__file__).resolve().parent
 class Variant:
     name: str      # its folder here
     focus: tuple   # exercises ('ex3') or check ids ('core.relu') where it differs
+    beyond: tuple = ()  # check ids of a clause this design does not meet (its docstring says why)
 
     @property
     def folder(self):
@@ -44,7 +47,7 @@ GRADIENT_CHECKS = ('core.gradients', 'core.finite_differences', 'core.training')
 VARIANTS = (
     Variant('dirty_flags', ('ex3',)),
     Variant('version_stamps', ('ex3',)),
-    Variant('compare_children', ('ex3',)),
+    Variant('compare_children', ('ex3',), beyond=('ex7.linear_cost',)),
     Variant('recursive_backward', ('ex7',) + GRADIENT_CHECKS),
     Variant('relu_one_at_zero', ('core.relu', 'ex7.gradients') + GRADIENT_CHECKS),
     Variant('sigmoid_tanh', ('core.sigmoid', 'core.sigmoid_extremes', 'core.forward')
@@ -55,6 +58,7 @@ VARIANTS = (
     Variant('dataclass_student', ('core', 'ex2', 'ex3', 'ex4', 'ex5', 'ex6', 'ex7')),
     Variant('numpy_softmax', ('ex5',)),
     Variant('arithmetic', ('core', 'ex2.wrong_count', 'ex4', 'ex6.unnamed_inputs')),
+    Variant('compile_resets_caches', ('ex2', 'ex3')),
 )
 
 
@@ -116,7 +120,8 @@ def failures(name, seed, profile='quick', focus_only=False):
     checks = all_checks()
     if name != 'reference':
         variant = by_name(name)
-        checks = [c for c in checks if variant.covers(c) or not focus_only]
+        checks = [c for c in checks if (variant.covers(c) or not focus_only)
+                  and c.id not in variant.beyond]
     found = []
     with implementation(name) as impl:
         results = [impl.run(check, seed=seed, profile=profile) for check in checks]

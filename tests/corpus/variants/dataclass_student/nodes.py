@@ -113,23 +113,29 @@ class Operation(NeuralNetNode):
 
     def find_input_nodes(self) -> List[Input]:
         """Find all of the input nodes in the subtree rooted at this node, left to right."""
-        input_nodes = []
-        for child in self.children:
-            if isinstance(child, Input):
-                input_nodes.append(child)
-            elif isinstance(child, Operation):
-                input_nodes.extend(child.find_input_nodes())
-        unique = []
-        for node in input_nodes:
-            if node not in unique:
-                unique.append(node)
-        return unique
+        input_nodes, visited = [], set()
 
-    def expand_all(self):
+        def visit(node):
+            if id(node) in visited:  # a shared node: its Inputs are listed already
+                return
+            visited.add(id(node))
+            if isinstance(node, Input):
+                input_nodes.append(node)
+            for child in node.children:
+                visit(child)
+
+        visit(self)
+        return input_nodes
+
+    def expand_all(self, done=None):
+        done = {} if done is None else done  # id(node) -> its expansion: a shared node once
+        if id(self) in done:
+            return done[id(self)]
         node = self
         while hasattr(node, 'expand'):
             node = node.expand()
-        node.children = [child.expand_all() if isinstance(child, Operation) else child
+        done[id(self)] = node
+        node.children = [child.expand_all(done) if isinstance(child, Operation) else child
                          for child in node.children]
         return node
 

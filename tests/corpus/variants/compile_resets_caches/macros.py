@@ -1,0 +1,53 @@
+"""Exercise 4: macros, operations that stand for a graph of elementary operations."""
+from .nodes import Operation, Parameter
+from .operations import Add, Multiply
+
+
+class Macro(Operation):
+    """An Operation that compile() replaces by the graph its expand() returns."""
+
+    def expand(self):
+        """An equivalent graph over self.children; it may itself contain macros."""
+        raise NotImplementedError(f'{self.__class__.__name__} must define expand()')
+
+    def op(self, x):
+        raise RuntimeError(f'{self.__class__.__name__} is a macro: call compile() on the root '
+                           'to expand it before evaluating the network')
+
+    def grad(self):
+        self.op([])  # same message: a macro has no derivative of its own
+
+    def funcify(self):
+        return self.expand().funcify()
+
+
+class Linear(Macro):
+    """w0 * x0 + w1 * x1 + ... + b, with a fresh weight per child and one bias."""
+
+    def __init__(self, children):
+        super().__init__(children)
+        self.weights = [Parameter() for _ in self.children]
+        self.bias = Parameter()
+
+    def expand(self):
+        products = [Multiply([weight, child]) for weight, child in zip(self.weights, self.children)]
+        return Add(products + [self.bias])
+
+
+def expand_macros(root):
+    """The graph below root with every Macro replaced, however deeply nested; returns the new root.
+
+    Each node is visited once, so a shared node stays shared and its expansion is shared too.
+    """
+    replacement = {}
+
+    def expanded(node):
+        if node not in replacement:
+            new = node
+            while isinstance(new, Macro):  # an expansion may itself be a macro
+                new = new.expand()
+            replacement[node] = new
+            new.children = [expanded(child) for child in new.children]
+        return replacement[node]
+
+    return expanded(root)

@@ -1,0 +1,283 @@
+"""The nodes of the network graph: the article's framework with exercises 2, 3, 6 and 7 solved.
+
+A network is a graph of nodes. Leaves (Input, Parameter) hold numbers; an Operation combines the
+values of its children. Any node may have several parents (exercise 7), so "tree" below means
+"the graph reachable from a root".
+
+compile() (exercise 2) takes its idea to the end: besides the Inputs, it keeps the whole graph as a
+flat list in topological order (a Tape), so that forward() and backward() on the compiled root walk
+that list instead of searching the graph on every call. It also forgets every cached value of that
+graph: after a change of structure, each Operation computes its value afresh, once.
+"""
+import random
+
+# Exercise 3 (forward caching). Every assignment to a leaf's value ticks this counter. An Operation
+# remembers the tick at which it last checked its children: if nothing ticked since, its cached
+# value is still right, whatever the size of the graph below it.
+_changes = 0
+
+
+def _note_change():
+    global _changes
+    _changes += 1
+
+
+class NeuralNetNode:
+    """A node in our neural network graph."""
+
+    def __init__(self, children=None):
+        self.children = list(children) if children is not None else []
+
+    def op(self, x):
+        """The operation this node performs on its children's values."""
+        raise NotImplementedError
+
+    def forward(self):
+        """The value of this node."""
+        return self.op([child.forward() for child in self.children])
+
+    def __call__(self):
+        return self.forward()
+
+    def grad(self):
+        """Partial derivatives of this node with respect to each child, at the current values."""
+        raise NotImplementedError
+
+    def backward(self, derivative_from_parent):
+        """One step of gradient descent on every Parameter below this node (exercise 7).
+
+        derivative_from_parent is d(loss)/d(this node). Every partial derivative is computed
+        before any Parameter changes, so a Parameter used in several places sees one update.
+        """
+        backpropagate([(self, derivative_from_parent)], self._tape)
+
+    _tape = None  # compile() gives the root it returns a Tape of the graph below it
+
+    def on_backward(self, derivative_from_parent):
+        """Hook for subclasses: called once per backward(), with d(loss)/d(this node)."""
+
+    def funcify(self):
+        """This node as a Python expression (exercise 6)."""
+        raise NotImplementedError
+
+
+class Leaf(NeuralNetNode):
+    """A node that holds a number. Assigning `value` invalidates every cache above it."""
+
+    def __init__(self, value):
+        super().__init__()
+        self._value = float(value)
+
+    @property
+    def value(self):
+        return self._value
+
+    @value.setter
+    def value(self, new_value):
+        global _changes
+        self._value = float(new_value)
+        _changes += 1  # as _note_change() does, without the call: this runs on every update
+
+    def op(self, x):
+        return self.value
+
+    def forward(self):
+        return self._value
+
+    def grad(self):
+        return []  # a leaf has no children
+
+    def __repr__(self):
+        return f'{self.__class__.__name__}({self.value})'
+
+
+class Input(Leaf):
+    """A leaf that holds an input of the network. compile() names the unnamed ones x0, x1, ..."""
+
+    def __init__(self, value=0.0, name=None):
+        super().__init__(value)
+        self.name = name
+
+    def funcify(self):
+        if self.name is None:
+            raise ValueError('this Input has no name: build it with Input(name=...) '
+                             'or call compile() on the root first')
+        return self.name
+
+    def __repr__(self):
+        if self.name is None:
+            return f'Input({self.value})'
+        return f'Input({self.value}, name={self.name!r})'
+
+
+class Parameter(Leaf):
+    """A leaf that training adjusts."""
+
+    def __init__(self, value=None, learning_rate=0.01):
+        super().__init__(random.uniform(-1, 1) if value is None else value)
+        self.learning_rate = learning_rate
+
+    def on_backward(self, derivative_from_parent):
+        # value -= ..., read from the field (no getter call), written through the setter (exercise 3)
+        self.value = self._value - self.learning_rate * derivative_from_parent
+
+    def funcify(self):
+        text = repr(self.value)  # repr reads back to the same float
+        return f'({text})' if text.startswith('-') else text
+
+
+class Operation(NeuralNetNode):
+    """A node that computes a value from its children's values."""
+
+    def __init__(self, children):
+        if not isinstance(children, (list, tuple)) or not all(
+                isinstance(child, NeuralNetNode) for child in children):
+            raise TypeError(f'{self.__class__.__name__} takes a list of nodes, as in '
+                            f'{self.__class__.__name__}([a, b]); got {children!r}')
+        super().__init__(children)
+        self._inputs = None       # the children's values op() last saw
+        self._value = None        # what op() returned for them
+        self._checked_at = None   # the change tick at which _value was last known to be right
+        self._input_nodes = None  # set by compile() (exercise 2)
+
+    def forward(self):
+        if self._checked_at == _changes:
+            return self._value  # nothing anywhere has changed since we last looked
+        if self._tape is None:
+            self._update([child.forward() for child in self.children])
+        else:  # compiled: every Operation below, children first, without recursion
+            for node in self._tape.operations:
+                inputs = [child._value for child in node.children]
+                if inputs != node._inputs:  # _update(), inlined: this runs on every step
+                    node._value = node.op(inputs)
+                    node._inputs = inputs
+                node._checked_at = _changes
+        return self._value
+
+    def _update(self, inputs):
+        """Exercise 3: call op() only if the children's values differ from those it last saw."""
+        if inputs != self._inputs:  # only then is op() needed
+            self._value = self.op(inputs)
+            self._inputs = inputs
+        self._checked_at = _changes
+
+    def _forget(self):
+        """Drop the cached value: the next forward() calls op() again, whatever the children."""
+        self._inputs = None
+        self._value = None
+        self._checked_at = None
+
+    def find_input_nodes(self):
+        """Every Input below this node, depth-first, left to right, each once."""
+        found, seen = [], set()
+        stack = [self]
+        while stack:
+            node = stack.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            if isinstance(node, Input):
+                found.append(node)
+            stack.extend(reversed(node.children))
+        return found
+
+    def compile(self):
+        """Prepare the network once, before training; returns the root to use from now on.
+
+        Expands every Macro (exercise 4), caches the Input nodes for predict() and the graph as a
+        Tape for forward() and backward() (exercise 2), names the unnamed Inputs x0, x1, ...
+        for funcify() (exercise 6), and forgets every cached value of the graph (exercise 3).
+        """
+        from .macros import expand_macros  # macros.py builds on this module
+
+        root = expand_macros(self)
+        root._input_nodes = root.find_input_nodes()
+        root._tape = Tape([root])
+        _name_inputs(root._input_nodes)
+        for node in root._tape.operations:  # children lists may have changed: start afresh
+            node._forget()
+        _note_change()  # and the Operations above root, outside it, check their children again
+        return root
+
+    def predict(self, inputs):
+        """Set the Inputs (in find_input_nodes() order) to `inputs` and evaluate the network."""
+        input_nodes = self._input_nodes if self._input_nodes is not None else self.find_input_nodes()
+        if len(inputs) != len(input_nodes):
+            raise ValueError(f'predict() expected {len(input_nodes)} input values (one per Input, '
+                             f'in find_input_nodes() order) but got {len(inputs)}')
+        for node, value in zip(input_nodes, inputs):
+            node.value = value
+        return self.forward()
+
+    def __repr__(self):
+        return f'{self.__class__.__name__}({self.children})'
+
+
+def _name_inputs(input_nodes):
+    """Give every unnamed Input the first free name of x0, x1, ..."""
+    taken = {node.name for node in input_nodes if node.name is not None}
+    candidates = (f'x{i}' for i in range(len(input_nodes) + len(taken)))
+    free = (name for name in candidates if name not in taken)
+    for node in input_nodes:
+        if node.name is None:
+            node.name = next(free)
+
+
+def topological_order(roots):
+    """Every node reachable from `roots` once, each one before all of its children."""
+    finished, seen = [], set()
+    stack = [(root, False) for root in reversed(roots)]
+    while stack:
+        node, children_done = stack.pop()
+        if children_done:
+            finished.append(node)
+        elif node not in seen:
+            seen.add(node)
+            stack.append((node, True))
+            stack.extend((child, False) for child in reversed(node.children))
+    return finished[::-1]
+
+
+class Tape:
+    """The graph below some roots as a flat list: every node once, children before parents.
+
+    compile() keeps one on the root (exercise 2, taken to its conclusion); backward() on a node
+    that has none builds one for the call.
+    """
+
+    def __init__(self, roots):
+        self.nodes = topological_order(roots)[::-1]
+        self.position = {node: i for i, node in enumerate(self.nodes)}
+        self.operations = [node for node in self.nodes if isinstance(node, Operation)]
+        # (position, node, positions of its children) for every Operation, children first
+        self.steps = [(self.position[node], node, [self.position[c] for c in node.children])
+                      for node in self.operations]
+        # the nodes whose on_backward() does something: the Parameters, unless a class overrides it
+        self.hooked = [(i, node) for i, node in enumerate(self.nodes)
+                       if type(node).on_backward is not _DOES_NOTHING]
+
+
+_DOES_NOTHING = NeuralNetNode.on_backward
+
+
+def backpropagate(seeds, tape=None):
+    """Reverse accumulation over a graph (exercise 7), then one SGD update of every node.
+
+    seeds: (node, d(loss)/d(node)) pairs; tape: the Tape of the graph below them, if compile()
+    made one. First pass, parents before children: each node's grad() is called once and its
+    derivative is added into each child's total, so a node with several parents receives the sum
+    over them. Second pass: every total is known, so the updates cannot disturb a partial
+    derivative that is still to be computed.
+    """
+    seeds = list(seeds)
+    if tape is None:
+        tape = Tape([node for node, _ in seeds])
+    total = [0.0] * len(tape.nodes)  # d(loss)/d(node), indexed like tape.nodes
+    for node, derivative in seeds:
+        total[tape.position[node]] += derivative
+    for i, node, children in reversed(tape.steps):
+        derivative = total[i]
+        for j, local in zip(children, node.grad()):
+            total[j] += derivative * local
+    for i, node in tape.hooked:
+        node.on_backward(total[i])
