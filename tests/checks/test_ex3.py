@@ -8,7 +8,7 @@ import pytest
 import exercises
 from checks import all_checks
 from checks.graphs import OPERATION_KINDS
-from checks.groups.ex3 import probe_tree
+from checks.sequences import probe_tree
 from corpus import Bug, write_variant
 from corpus.bugs_ex3 import KNOW_PARENTS, LEAF_SETTER, MARK_ALL_ANCESTORS, REFERENCE_FORWARD
 from grading.local import executor_for
