@@ -13,6 +13,11 @@ PROFILES = {
     'quick': 30,          # examples per check for students: a whole grade in seconds
     'thorough': 150,      # for CI and final grading: five times as many
 }
+# Examples Hypothesis may run after a check's first failure to shrink it, then candidates the
+# reduction to a part of the graph may try (checks/reduce.py). Counts, not seconds: a report must
+# not depend on the machine or its load. Most shrinking gains come early (docs/performance.md).
+SHRINK_EXAMPLES = {'quick': 30, 'thorough': 100}
+REDUCE_RUNS = 16
 
 
 def hypothesis_settings(profile='quick', weight=1.0):
@@ -31,6 +36,10 @@ def hypothesis_settings(profile='quick', weight=1.0):
         stateful_step_count=50,
         backend='hypothesis',
     )
+
+
+def shrink_examples(profile):
+    return SHRINK_EXAMPLES.get(profile, SHRINK_EXAMPLES['quick'])
 
 
 def derived_seed(seed, check_id):

@@ -1,0 +1,235 @@
+"""Smaller failing cases, at a bounded and deterministic cost.
+
+Two things happen after a check's first failure. Hypothesis shrinks it, but each of its steps is a
+round trip to the executor and its shrinker can take hundreds of them (300 on one funcify() bug:
+most of a failing report's time). ShrinkBudget stops that after a fixed number of examples and
+keeps the smallest failure seen so far. Then reduce_failure() tries the failing graph's own
+parts, which Hypothesis's shrinker rarely reaches in a tree drawn by st.recursive: every subgraph
+below an operation (smallest first), then, one step at a time, the graph with one operand of an
+operation left out or one operation replaced by one of its operands.
+It keeps the smallest part that fails the same check with a Mismatch, within a fixed number of
+runs. Counts, never clocks, bound both: the same implementation and seed give the same report on
+any machine and under any load.
+"""
+import json
+from dataclasses import replace
+
+from .explain import encode
+from .failures import Mismatch
+from .graphs import Graph
+
+
+class ShrinkingDone(BaseException):
+    """The shrink budget is spent. A BaseException, so that Hypothesis stops at once."""
+
+
+class ShrinkBudget:
+    """Counts the examples run after a check's first failure and keeps its smallest failure.
+
+    before_example() raises ShrinkingDone once `limit` examples have run since the first failure;
+    failed(case, error) records a failure. The smallest is the one with the fewest graph nodes,
+    then the shortest JSON; among equals the latest, since Hypothesis only moves on to a failure
+    it considers simpler."""
+
+    def __init__(self, limit):
+        self.limit = limit
+        self.after = None      # examples run since the first failure; None: no failure yet
+        self.best = None       # (size, case, error)
+
+    def before_example(self):
+        if self.after is None:
+            return
+        if self.after >= self.limit:
+            raise ShrinkingDone()
+        self.after += 1
+
+    def failed(self, case, error):
+        if self.after is None:
+            self.after = 0
+        key = size(case)
+        if self.best is None or key <= self.best[0]:
+            self.best = (key, case, error)
+
+    @property
+    def examples_after_failure(self):
+        return self.after or 0
+
+
+def size(case):
+    """How big a case looks to a student: graph nodes, then characters of its JSON."""
+    return (_nodes(case), len(json.dumps(encode(case), sort_keys=True, default=repr)))
+
+
+def _nodes(case):
+    if isinstance(case, Graph):
+        return len(case.nodes)
+    if isinstance(case, dict):
+        return sum(_nodes(value) for value in case.values())
+    if isinstance(case, (list, tuple)):
+        return sum(_nodes(item) for item in case)
+    return 0
+
+
+# --- reducing a failure to a part of its graph -----------------------------------------------
+
+
+class StopReducing(Exception):
+    """Raised by an attempt when the check may not run further examples (its budget is spent)."""
+
+
+def reduce_failure(check_id, case, error, attempt, max_runs):
+    """(case, error, runs): the smallest part of `case` found to fail like `error` did.
+
+    attempt(candidate) runs the check on a candidate and returns its Mismatch, or None when it
+    passed or failed otherwise; it raises StopReducing to end the search. Only cases a Reducer
+    below knows how to cut are reduced; at most `max_runs` candidates run."""
+    reducer = reducer_for(check_id, case)
+    if reducer is None or not isinstance(error, Mismatch) or max_runs <= 0:
+        return case, error, 0
+    runs, tried = 0, set()
+
+    def fails(candidate):
+        nonlocal runs
+        if candidate.graph in tried:  # two steps can lead to the same graph: run it once
+            return None
+        tried.add(candidate.graph)
+        runs += 1
+        found = attempt(reducer.case(candidate))
+        return found if _same_kind(found, error) else None
+
+    graph = reducer.graph
+    try:
+        # Subgraphs, smallest first: the first that fails is the smallest that does.
+        for candidate in reducer.subgraphs():
+            if runs >= max_runs:
+                break
+            found = fails(candidate)
+            if found is not None:
+                graph, error = candidate, found
+                break
+        # Then one step smaller at a time, greedily, until no step fails alike.
+        progress = True
+        while progress and runs < max_runs:
+            progress = False
+            for candidate in reducer.one_step_smaller(graph):
+                if runs >= max_runs:
+                    break
+                found = fails(candidate)
+                if found is not None:
+                    graph, error, progress = candidate, found, True
+                    break
+    except StopReducing:
+        pass
+    return reducer.case(graph), error, runs
+
+
+def _same_kind(found, error):
+    """A Mismatch again, not one that only says another exercise's stub was in the way."""
+    return isinstance(found, Mismatch) and found.blocked_by == error.blocked_by
+
+
+class Reducer:
+    """Cuts the graph of a case, and puts a cut graph back into a case of the same shape.
+
+    `aligned`: fields of a dict case that hold one item per Input of the graph, in node order
+    (they follow the Inputs that stay). A graph that shares nodes stays one that does: a check
+    drawn on DAGs is not shown a tree."""
+
+    def __init__(self, case, key=None, aligned=()):
+        self.original, self.key, self.aligned = case, key, tuple(aligned)
+        self.graph = case if key is None else case[key]
+        self.shared = not self.graph.is_tree()
+
+    def case(self, cut):
+        """The case for a cut graph (a Cut keeps the original indices of its nodes)."""
+        graph = cut.graph if isinstance(cut, Cut) else cut
+        if self.key is None:
+            return graph
+        kept = cut.kept if isinstance(cut, Cut) else range(len(graph.nodes))
+        inputs = self.graph.inputs
+        result = dict(self.original, **{self.key: graph})
+        for field in self.aligned:
+            values = list(self.original[field])
+            result[field] = [values[inputs.index(i)] for i in kept
+                             if self.graph.nodes[i].kind == 'input']
+        return result
+
+    def subgraphs(self):
+        """The graph below each operation other than the root, fewest nodes first."""
+        graph = self.graph
+        cuts = [_cut(graph, i) for i in graph.operations if i != graph.root]
+        cuts = [c for c in cuts if self._allowed(c)]
+        return sorted(cuts, key=lambda c: (len(c.graph.nodes), c.kept[-1]))
+
+    def one_step_smaller(self, cut):
+        """The graph with one operand of an n-ary operation left out, then with one operation
+        (not the root) replaced by one of its operands; operations from the root down, operands
+        from the last."""
+        graph = cut.graph if isinstance(cut, Cut) else cut
+        kept = cut.kept if isinstance(cut, Cut) else list(range(len(graph.nodes)))
+        for i in reversed(graph.operations):
+            operands = graph.nodes[i].operands
+            for k in reversed(range(len(operands)) if len(operands) > 1 else ()):
+                nodes = list(graph.nodes)
+                nodes[i] = replace(nodes[i], operands=operands[:k] + operands[k + 1:])
+                yield from self._allowed_cut(nodes, graph.root, kept)
+        for i in reversed(graph.operations):
+            if i == graph.root:
+                continue
+            for operand in reversed(dict.fromkeys(graph.nodes[i].operands)):
+                # Every use of node i becomes a use of its operand (an earlier node: the graph
+                # stays in topological order).
+                nodes = [replace(node, operands=tuple(operand if o == i else o
+                                                      for o in node.operands))
+                         for node in graph.nodes]
+                yield from self._allowed_cut(nodes, graph.root, kept)
+
+    def _allowed_cut(self, nodes, root, kept):
+        inner = _cut(Graph(tuple(nodes)), root)
+        candidate = Cut(inner.graph, [kept[j] for j in inner.kept])
+        if self._allowed(candidate):
+            yield candidate
+
+    def _allowed(self, cut):
+        return not self.shared or not cut.graph.is_tree()
+
+
+class Cut:
+    """A graph cut out of another, and the original index of each of its nodes."""
+
+    def __init__(self, graph, kept):
+        self.graph, self.kept = graph, list(kept)
+
+
+def _cut(graph, root):
+    """The nodes below `root` (and it), in their order, renumbered; root last."""
+    reachable, stack = set(), [root]
+    while stack:
+        i = stack.pop()
+        if i not in reachable:
+            reachable.add(i)
+            stack.extend(graph.nodes[i].operands)
+    kept = sorted(reachable)
+    new = {old: k for k, old in enumerate(kept)}
+    return Cut(Graph(tuple(replace(graph.nodes[old],
+                                   operands=tuple(new[o] for o in graph.nodes[old].operands))
+                           for old in kept)), kept)
+
+
+# Dict cases whose other fields depend on the graph: reduced only when declared here (a check's
+# other fields may mean anything; these are known to be one value per Input, in node order).
+ALIGNED_FIELDS = {
+    'ex6.named_inputs': ('graph', ('other',)),
+}
+
+
+def reducer_for(check_id, case):
+    """A Reducer for this check's case, or None where cutting it is not known to be safe."""
+    if isinstance(case, Graph):
+        return Reducer(case) if case.operations else None
+    declared = ALIGNED_FIELDS.get(check_id)
+    if declared and isinstance(case, dict):
+        key, aligned = declared
+        if isinstance(case.get(key), Graph) and all(field in case for field in aligned):
+            return Reducer(case, key, aligned)
+    return None
