@@ -24,11 +24,11 @@ class Bug:
 
 
 def all_bugs():
-    from . import (bugs_core, bugs_ex1_ex2_ex4, bugs_ex3, bugs_ex5_ex6, bugs_ex7, bugs_extra,
-                   bugs_mutation)
+    from . import (bugs_combined, bugs_core, bugs_ex1_ex2_ex4, bugs_ex3, bugs_ex5_ex6, bugs_ex7,
+                   bugs_extra, bugs_mutation)
     found = []
     for module in (bugs_core, bugs_ex1_ex2_ex4, bugs_ex3, bugs_ex5_ex6, bugs_ex7, bugs_extra,
-                   bugs_mutation):
+                   bugs_mutation, bugs_combined):
         found.extend(module.BUGS)
     names = [bug.name for bug in found]
     assert len(names) == len(set(names)), 'bug names must be unique'
