@@ -2,6 +2,7 @@
 
     python -m checks.catalog > docs/checks.md
 """
+from .clauses import CLAUSES
 from .registry import EXERCISE_TITLES, EXERCISES, all_checks
 
 HEADER = """# The checks
@@ -28,6 +29,12 @@ def render():
                          f'{_cell(c.hint)} |')
         lines.append('')
     lines.append(f'Total: {sum(c.points for c in checks):g} points in {len(checks)} checks.')
+    lines += ['', '## Which check guards each clause of the contract', '',
+              'Clause by clause, in the order of docs/contract.md (section numbers are its '
+              'headings).', '', '| section | clause | guarded by |', '|---|---|---|']
+    for section, clause, ids, how in CLAUSES:
+        guards = ', '.join(f'`{i}`' for i in ids) if ids else how
+        lines.append(f'| {section} | {_cell(clause)} | {_cell(guards)} |')
     return '\n'.join(lines) + '\n'
 
 
