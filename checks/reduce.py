@@ -5,14 +5,17 @@ round trip to the executor and its shrinker can take hundreds of them (300 on on
 most of a failing report's time). ShrinkBudget stops that after a fixed number of examples and
 keeps the smallest failure seen so far. Then reduce_failure() tries the failing graph's own
 parts, which Hypothesis's shrinker rarely reaches in a tree drawn by st.recursive: every subgraph
-below an operation (smallest first), then, one step at a time, the graph with one operand of an
-operation left out or one operation replaced by one of its operands.
-It keeps the smallest part that fails the same check with a Mismatch, within a fixed number of
-runs. Counts, never clocks, bound both: the same implementation and seed give the same report on
-any machine and under any load.
+below an operation (smallest first), then its leaves' values rounded, then, one step at a time,
+the graph with one operand of an operation left out or one operation replaced by one of its
+operands. It keeps the smallest part that fails the same check with a Mismatch, within a fixed
+number of runs. Counts, never clocks, bound both: the same implementation and seed give the same
+report on any machine and under any load.
 """
 import json
+import math
 from dataclasses import replace
+
+from hypothesis.errors import HypothesisException
 
 from .explain import encode
 from .failures import Mismatch
@@ -44,6 +47,8 @@ class ShrinkBudget:
         self.after += 1
 
     def failed(self, case, error):
+        if isinstance(error, HypothesisException):
+            return  # Hypothesis's own signal (an assume() not met): not a failure of the check
         if self.after is None:
             self.after = 0
         key = size(case)
@@ -97,27 +102,32 @@ def reduce_failure(check_id, case, error, attempt, max_runs):
         found = attempt(reducer.case(candidate))
         return found if _same_kind(found, error) else None
 
-    graph = reducer.graph
-    try:
-        # Subgraphs, smallest first: the first that fails is the smallest that does.
-        for candidate in reducer.subgraphs():
+    def first_failing(candidates):
+        """(candidate, its Mismatch) for the first candidate that fails alike, or None."""
+        for candidate in candidates:
             if runs >= max_runs:
-                break
+                return None
             found = fails(candidate)
             if found is not None:
-                graph, error = candidate, found
-                break
+                return candidate, found
+        return None
+
+    graph = reducer.graph
+    try:
+        # Subgraphs, smallest first: the first that fails is the smallest that does. Then round
+        # values (two runs at most, before the last pass can spend what is left).
+        found = first_failing(reducer.subgraphs())
+        if found:
+            graph, error = found
+        found = first_failing(reducer.simpler_values(graph))
+        if found:
+            graph, error = found
         # Then one step smaller at a time, greedily, until no step fails alike.
-        progress = True
-        while progress and runs < max_runs:
-            progress = False
-            for candidate in reducer.one_step_smaller(graph):
-                if runs >= max_runs:
-                    break
-                found = fails(candidate)
-                if found is not None:
-                    graph, error, progress = candidate, found, True
-                    break
+        while runs < max_runs:
+            found = first_failing(reducer.one_step_smaller(graph))
+            if not found:
+                break
+            graph, error = found
     except StopReducing:
         pass
     return reducer.case(graph), error, runs
@@ -184,6 +194,18 @@ class Reducer:
                          for node in graph.nodes]
                 yield from self._allowed_cut(nodes, graph.root, kept)
 
+    def simpler_values(self, cut):
+        """The graph with every leaf's value rounded: to a whole number (away from 0, so that
+        no zero hides a term), then to two significant digits."""
+        graph = cut.graph if isinstance(cut, Cut) else cut
+        kept = cut.kept if isinstance(cut, Cut) else list(range(len(graph.nodes)))
+        leaves = {i: node.value for i, node in enumerate(graph.nodes) if not node.operands
+                  and node.kind in ('input', 'param')}
+        for rounded in (_whole, _two_digits):
+            values = {i: rounded(value) for i, value in leaves.items()}
+            if values != leaves:
+                yield Cut(graph.with_values(values), kept)
+
     def _allowed_cut(self, nodes, root, kept):
         inner = _cut(Graph(tuple(nodes)), root)
         candidate = Cut(inner.graph, [kept[j] for j in inner.kept])
@@ -192,6 +214,15 @@ class Reducer:
 
     def _allowed(self, cut):
         return not self.shared or not cut.graph.is_tree()
+
+
+def _whole(value):
+    return math.copysign(max(1.0, float(round(abs(value)))), value) if math.isfinite(value) \
+        else value
+
+
+def _two_digits(value):
+    return float(f'{value:.2g}') if math.isfinite(value) and value else value
 
 
 class Cut:

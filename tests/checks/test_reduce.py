@@ -1,6 +1,7 @@
 """checks.reduce on its own: the shrink budget, and the reduction of a failing case to a part of
 its graph (a made-up check stands in for the implementation: no executor)."""
 import pytest
+from hypothesis.errors import UnsatisfiedAssumption
 
 from checks.failures import Mismatch
 from checks.graphs import Graph, Node
@@ -64,6 +65,17 @@ def test_operands_left_out_and_operations_bypassed():
               Node('mul', operands=(0, 1, 2, 7)))    # 8
     case, _, _ = reduce_failure('ex6.every_node', g, Mismatch('x'), attempts(sum_in_product), 16)
     assert len(case.nodes) == 5 and sum_in_product(case)
+
+
+def test_values_are_rounded_when_the_failure_stays():
+    g = graph(p(3.6853707658), p(-0.0377147), p(12.5), Node('add', operands=(1, 2)),
+              Node('mul', operands=(0, 3)))
+    case, _, _ = reduce_failure('ex6.every_node', g, Mismatch('x'), attempts(sum_in_product), 16)
+    assert [case.nodes[i].value for i in case.parameters] == [4.0, -1.0, 12.0]
+    # A failure that needs the exact values keeps them.
+    case, _, _ = reduce_failure('ex6.every_node', g, Mismatch('x'),
+                                attempts(lambda c: c.nodes[0].value == 3.6853707658), 16)
+    assert case.nodes[0].value == 3.6853707658
 
 
 def test_runs_are_bounded_and_the_result_still_fails():
@@ -146,6 +158,13 @@ def test_the_shrink_budget_counts_examples_after_the_first_failure():
         budget.before_example()
     assert budget.examples_after_failure == 3
     assert budget.best[1] == small and str(budget.best[2]) == 'smaller'
+
+
+def test_an_unmet_assumption_is_not_a_failure():
+    budget = ShrinkBudget(0)
+    budget.failed(REPORTED, UnsatisfiedAssumption('assume() in a check'))
+    budget.before_example()            # no failure: no limit
+    assert budget.best is None and budget.examples_after_failure == 0
 
 
 def test_equal_sizes_keep_the_latest():
