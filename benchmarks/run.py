@@ -15,7 +15,9 @@ code (checks/remote.py); the sections measure that:
      where the time goes (`breakdown`): per exercise, the judge's time and CPU, the time spent
      waiting for the executor, the round trips and steps, the executor's CPU and start-up;
   b. the time until a student learns what is wrong (`first_failure`): the first failed check of
-     each bug of the corpus (tests/corpus), judged in this process, the bug in an executor;
+     each bug of the corpus (tests/corpus), judged in this process, the bug in an executor, with
+     the examples run after its first failure and the size of the case shown; then a whole
+     report (`python grader.py`) with one funcify() bug against the same code without it;
   c. the cost of isolation (`isolation`): starting and stopping one executor, and one round trip,
      per sandbox mode;
   d. bulk grading with --batch, -j 1 against -j 2 (`bulk`);
@@ -57,6 +59,7 @@ HEADERS = {
     'split': '## a. Grader: before and after the split, quick grade of the reference',
     'breakdown': '## a. Grader: where the time goes, per exercise',
     'first_failure': '## b. Time to the first failure, bug corpus',
+    'failing_report': '## b. A whole failing report against a passing one',
     'isolation': '## c. Isolation: cost of an executor and of a round trip',
     'bulk': '## d. Bulk grading with --batch',
     'engine': "## e. Engine: one SGD step of the article's classifier",
@@ -639,13 +642,13 @@ def first_failure(quick, repeat):
     if quick:
         bugs = bugs[:1]
     directory = Path(tempfile.mkdtemp(prefix='bench-bugs-'))
-    found_all, known_all, per_bug = [], [], []
+    found_all, known_all, after_all, per_bug = [], [], [], []
     for bug in bugs:
         with quiet():  # write_variant leaves the import to the executor; make_variant also imports
             getattr(corpus, 'write_variant', corpus.make_variant)(bug, directory)
         folder = directory / f'variant_{bug.name}'
         checks = [c for c in all_checks() if c.exercise == bug.exercise]
-        founds, knowns, culprit = [], [], None
+        founds, knowns, culprit, afters, nodes = [], [], None, [], []
         for _ in range(1 if quick else max(1, repeat // 2)):
             first = [None]
             started = time.perf_counter()
@@ -668,6 +671,8 @@ def first_failure(quick, repeat):
                     result = impl.run(dataclasses.replace(check, verify=spy(check.verify)))
                     if result.status != 'passed':
                         known, culprit = time.perf_counter() - started, check.id
+                        afters.append(result.examples_after_failure)
+                        nodes.append(case_nodes(result.case))
                         break
             if known is None:
                 continue  # the exercise lost no points: tests/checks/test_corpus.py says so
@@ -676,19 +681,22 @@ def first_failure(quick, repeat):
         if knowns:
             found_all.append(median(founds))
             known_all.append(median(knowns))
-            per_bug.append((median(knowns), median(founds), bug.name, bug.exercise, culprit))
+            after_all.append(max(afters))
+            per_bug.append((median(knowns), median(founds), bug.name, bug.exercise, culprit,
+                            max(afters), max(nodes)))
     shutil.rmtree(directory, ignore_errors=True)
     per_bug.sort(reverse=True)
     rows = [('median over bugs', '', s(median(found_all)), s(median(known_all)),
-             s(median(known_all) - median(found_all))),
+             s(median(known_all) - median(found_all)), s(median(after_all), 0), ''),
             ('90th percentile', '', s(_quantile(found_all, 0.9)), s(_quantile(known_all, 0.9)),
-             ''),
-            ('worst', '', s(max(found_all, default=None)), s(max(known_all, default=None)), '')]
-    rows += [(f'`{name}` ({exercise})', f'`{culprit}`', s(found), s(known), s(known - found))
-             for known, found, name, exercise, culprit in per_bug[:5]]
+             '', s(_quantile(after_all, 0.9), 0), ''),
+            ('worst', '', s(max(found_all, default=None)), s(max(known_all, default=None)), '',
+             max(after_all, default='–'), '')]
+    rows += [(f'`{name}` ({exercise})', f'`{culprit}`', s(found), s(known), s(known - found),
+              after, size) for known, found, name, exercise, culprit, after, size in per_bug[:5]]
     table(HEADERS['first_failure'],
           ['bug', 'first failing check', 'failing example found (s)', 'failure known (s)',
-           'shrinking (s)'], rows,
+           'shrinking (s)', 'examples after the failure', 'nodes in the case shown'], rows,
           note=f'{len(known_all)} bug(s) (tests/corpus), each graded as `python '
                'grader.py --exercise exN` grades it: the checks of the bug\'s exercise run in '
                'this process as its judge runs them, in grade order until one fails, the bug in '
@@ -696,7 +704,79 @@ def first_failure(quick, repeat):
                'executor does, so its start-up is included (add the grader\'s own start-up, the '
                'last row of c., for the command line). "found": the first example on which the '
                'implementation was wrong; "known": the failed check\'s result is complete, its '
-               'example shrunk. The five slowest bugs follow.')
+               'example shrunk and reduced. "examples after the failure": shrinking and reducing '
+               f'(at most {_after_failure_bound()} by checks/profiles.py). The five slowest bugs '
+               'follow.')
+    failing_report(quick, repeat)
+
+
+FAILING_REPORT_BUG = 'funcify_add_no_parentheses'   # a user timed this one: 13.2 s against 3.5 s
+
+
+def failing_report(quick, repeat):
+    """`python grader.py` on the reference and on the reference with one funcify() bug, runs
+    interleaved: what a student with that bug waits for, against the same code without it."""
+    import corpus
+
+    bug = next(b for b in corpus.all_bugs() if b.name == FAILING_REPORT_BUG)
+    directory = Path(tempfile.mkdtemp(prefix='bench-report-'))
+    with quiet():
+        getattr(corpus, 'write_variant', corpus.make_variant)(bug, directory)
+    subjects = [('reference (passing)', str(ROOT / 'reference')),
+                (f'`{bug.name}` ({bug.exercise})', str(directory / f'variant_{bug.name}'))]
+    subset = ['--exercise', bug.exercise] if quick else []
+    walls, reports = {label: [] for label, _ in subjects}, {}
+    for i in range(repeat):
+        for label, impl in subjects:
+            out = directory / f'report-{i}.json'
+            wall, _, done, _ = timed_command(
+                [sys.executable, 'grader.py', '--impl', impl, *subset, '--format', 'json',
+                 '--output', str(out)], env=grader_env())
+            if done.returncode not in (0, 1):
+                raise SystemExit(f'the grade failed:\n{done.stderr[-2000:]}')
+            walls[label].append(wall)
+            report = json.loads(out.read_text())
+            if label in reports and _without_times(report) != _without_times(reports[label]):
+                reports[label + ' (reports differ between runs!)'] = report
+            reports.setdefault(label, report)
+    rows, passing = [], median(walls[subjects[0][0]])
+    for label, _ in subjects:
+        report = reports[label]
+        checks = [c for e in report['exercises'] for c in e['checks']]
+        failed = [c for c in checks if c['status'] != 'passed']
+        rows.append((label, len(walls[label]), s(median(walls[label])), s(min(walls[label])),
+                     s(max(walls[label])), f'{median(walls[label]) / passing:.2f}x',
+                     f'{report["score"]:g}/{report["max_score"]:g}',
+                     sum(c['examples'] for c in checks),
+                     ', '.join(f'`{c["id"]}` {c["examples"]} ex., {c["seconds"]:.2f} s, '
+                               f'{case_nodes(c["case"])} nodes' for c in failed) or '–'))
+    differ = [label for label in reports if label.endswith('differ between runs!)')]
+    table(HEADERS['failing_report'],
+          ['implementation', 'runs', 'wall median (s)', 'min', 'max', 'against passing',
+           'score', 'examples', 'failed checks: examples, seconds, nodes in the case shown'],
+          rows,
+          note='`python grader.py --impl ...`' + (f' `--exercise {bug.exercise}`' if quick else '')
+               + f', a fresh process each run as in a., the two implementations interleaved. '
+               f'{bug.why}. Goal: the failing report at most 1.5x the passing one (issue 11). '
+               'Same seed, same report in every run: ' + ('NO, ' + ', '.join(differ) if differ
+                                                          else 'yes') + '.')
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+def _after_failure_bound():
+    from checks.profiles import REDUCE_RUNS, SHRINK_EXAMPLES
+    return SHRINK_EXAMPLES['quick'] + REDUCE_RUNS
+
+
+def case_nodes(data):
+    """The nodes of every graph in a case as reports carry it (checks.explain.encode)."""
+    if isinstance(data, dict):
+        if isinstance(data.get('graph'), list):
+            return len(data['graph'])
+        return sum(case_nodes(value) for value in data.values())
+    if isinstance(data, list):
+        return sum(case_nodes(item) for item in data)
+    return 0
 
 
 def _quantile(values, q):
