@@ -4,7 +4,9 @@ Hypothesis, the oracle and every verdict live here, on the trusted side; the imp
 in an executor process this side only sends requests to (checks.remote). Here: Hypothesis with
 explicit settings and a per-check seed, a deadline per example (a hang is shrunk to the smallest
 graph that hangs) and per check (wall clock and the executor's CPU time), and the minimal failing
-example kept as data through a side channel.
+example kept as data through a side channel. A failure is shrunk for a bounded number of examples,
+then reduced to the smallest failing part of its graph (checks.reduce): counts, not clocks, so
+that a report is the same on any machine.
 """
 import re
 import time
@@ -22,7 +24,7 @@ from .profiles import (DEFAULT_SEED, REDUCE_RUNS, derived_seed, hypothesis_setti
                        shrink_examples)
 from .reduce import ShrinkBudget, ShrinkingDone, StopReducing, reduce_failure
 from .registry import EXERCISES
-from .remote import MissingName, Remote, StudentError
+from .remote import MissingName, Remote, StudentError, TooManyCalls
 
 STATUSES = ('passed', 'failed', 'error', 'timeout', 'not_attempted', 'skipped')
 _STUB = re.compile(r'\s*Exercise\s+(\d)\b')
@@ -172,7 +174,8 @@ def run(check, executor, spec, seed=DEFAULT_SEED, profile='quick', budget=None, 
             return error
         except Exception:  # noqa: BLE001 - another failure is not the same failure
             return None
-        except (_OverBudget, _StopSearching, NotAttempted, LoadFailed, CannotCheck):
+        except (_OverBudget, _StopSearching, NotAttempted, LoadFailed, CannotCheck,
+                TooManyCalls):
             raise StopReducing() from None  # keep the failure already known
         return None
 
