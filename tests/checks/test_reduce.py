@@ -1,6 +1,9 @@
 """checks.reduce on its own: the shrink budget, and the reduction of a failing case to a part of
 its graph (a made-up check stands in for the implementation: no executor)."""
+import warnings
+
 import pytest
+from hypothesis import assume
 from hypothesis.errors import UnsatisfiedAssumption
 
 from checks.failures import Mismatch
@@ -142,6 +145,20 @@ def test_only_known_cases_are_reduced():
     other = ValueError('not a Mismatch')
     assert reduce_failure('ex6.every_node', REPORTED, other, attempts(lambda _: True), 16) == \
         (REPORTED, other, 0)
+
+
+def test_candidates_outside_the_domain_are_skipped_quietly():
+    # A check states its domain with assume(); outside @given Hypothesis warns about it.
+    def attempt(case):
+        try:
+            assume(len(case.nodes) > 5)
+        except UnsatisfiedAssumption:
+            return None
+        return Mismatch('x')
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        case, _, runs = reduce_failure('ex6.every_node', REPORTED, Mismatch('x'), attempt, 16)
+    assert len(case.nodes) == 6 and runs > 1
 
 
 def test_the_shrink_budget_counts_examples_after_the_first_failure():
