@@ -219,6 +219,8 @@ def run_and_report(target, checks, config, seed, profile, replay=None, progress_
     def on_result(result):
         done[0] += 1
         if progress_stream:
+            if result.status in ('failed', 'error', 'timeout'):
+                text.early_failure(result, progress_stream, text.use_colour(progress_stream))
             text.progress(done[0], len(checks), result.check_id, progress_stream)
 
     groups = {e: [c.id for c in checks if c.exercise == e] for e in EXERCISES}

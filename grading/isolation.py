@@ -73,7 +73,8 @@ def run_exercises(job, groups, on_result=None, jobs=1, order=None):
     """({check id: Result}, {exercise: printed text}) for every check of `groups` ({exercise:
     [check ids]}); never raises because of student code. `job` is what every judge gets (target,
     spec, seed, profile, limits, sandbox state, replay). Up to `jobs` judges run at once, the
-    exercises started in `order` (default: as given)."""
+    exercises started in `order` (default: as given). `on_result(result)` is called for each
+    check as soon as its result is final, while the others still run."""
     context = _context()
     results, printed = {}, {}
     waiting = [(exercise, list(groups[exercise])) for exercise in (order or groups)
@@ -95,15 +96,16 @@ def run_exercises(job, groups, on_result=None, jobs=1, order=None):
                 finished = one.fail('the grader stopped answering for this exercise')
             else:
                 continue
+            for check_id, result in one.results.items():  # each as soon as it is final
+                if check_id not in results:
+                    results[check_id] = result
+                    if on_result:
+                        on_result(result)
             if finished is None:
                 continue
             running.remove(one)
             one.stop()
             printed[one.exercise] = printed.get(one.exercise, '') + one.output
-            for check_id, result in finished.items():
-                results[check_id] = result
-                if on_result:
-                    on_result(result)
             rest = [c for c in one.job['checks'] if c not in results]
             if rest:  # a fresh judge for the rest of the exercise, before any other exercise
                 waiting.insert(0, (one.exercise, rest))

@@ -96,6 +96,20 @@ def _num(x):
     return f'{x:g}' if abs(x - round(x, 2)) < 1e-9 else f'{x:.2f}'
 
 
+def early_failure(result, stream, colour=False):
+    """One line for a check that did not pass, on the terminal as soon as it is known (the full
+    report follows at the end). Its text comes from the student's run: made inert first."""
+    from ..neutral import inert
+    mark, name = MARKS.get(result.status, ('✗', 'red'))
+    what = inert(str(result.what or result.message or result.status)).replace('\n', ' ')
+    what = what if len(what) <= 160 else what[:157] + '...'
+    line = f'{mark} {inert(result.check_id)}  {what}  (details in the report below)'
+    if colour:
+        line = f'\033[{COLOURS[name]}m{line}\033[0m'
+    stream.write(f'\r\033[K{line}\n')
+    stream.flush()
+
+
 def progress(done, total, current, stream):
     """One line, rewritten in place, while checks run (only on a terminal)."""
     stream.write(f'\r\033[K[{done}/{total}] {current}')
