@@ -38,16 +38,21 @@ def expand_macros(root):
     """The graph below root with every Macro replaced, however deeply nested; returns the new root.
 
     Each node is visited once, so a shared node stays shared and its expansion is shared too.
+    Depth first with a stack of our own (no recursion, so any depth fits): a node is replaced when
+    it is reached, and its children list rewritten once every child below has its replacement.
     """
-    replacement = {}
-
-    def expanded(node):
-        if node not in replacement:
+    replacement = {}  # node -> what stands in its place: itself, or a macro's expansion
+    stack = [(root, False)]  # (node, are its children replaced already?)
+    while stack:
+        node, children_replaced = stack.pop()
+        if children_replaced:
+            new = replacement[node]
+            new.children = [replacement[child] for child in new.children]
+        elif node not in replacement:
             new = node
             while isinstance(new, Macro):  # an expansion may itself be a macro
                 new = new.expand()
             replacement[node] = new
-            new.children = [expanded(child) for child in new.children]
-        return replacement[node]
-
-    return expanded(root)
+            stack.append((node, True))  # back to it once everything below it is replaced
+            stack.extend((child, False) for child in reversed(new.children))
+    return replacement[root]

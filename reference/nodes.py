@@ -7,6 +7,11 @@ values of its children. Any node may have several parents (exercise 7), so "tree
 compile() (exercise 2) takes its idea to the end: besides the Inputs, it keeps the whole graph as a
 flat list in topological order (a Tape), so that forward() and backward() on the compiled root walk
 that list instead of searching the graph on every call.
+
+Every walk through the graph (evaluating, differentiating, expanding macros)
+keeps its own stack of the nodes still to visit instead of recursing: a recursive walk takes one
+Python frame per level and stops with RecursionError at Python's recursion limit (1000 frames by
+default), far short of a network thousands of nodes deep.
 """
 import random
 
@@ -32,7 +37,8 @@ class NeuralNetNode:
         raise NotImplementedError
 
     def forward(self):
-        """The value of this node."""
+        """The value of this node. This is the article's recursive definition: Leaf and Operation
+        replace it, Operation's with one that does not recurse."""
         return self.op([child.forward() for child in self.children])
 
     def __call__(self):
@@ -142,23 +148,17 @@ class Operation(NeuralNetNode):
     def forward(self):
         if self._checked_at == _changes:
             return self._value  # nothing anywhere has changed since we last looked
-        if self._tape is None:
-            self._update([child.forward() for child in self.children])
-        else:  # compiled: every Operation below, children first, without recursion
-            for node in self._tape.operations:
-                inputs = [child._value for child in node.children]
-                if inputs != node._inputs:  # _update(), inlined: this runs on every step
-                    node._value = node.op(inputs)
-                    node._inputs = inputs
-                node._checked_at = _changes
+        if self._tape is None:  # not compiled: find the Operations below that need a look
+            operations = children_first(self, done=_checked_since_last_change)
+        else:  # compiled: every Operation below, listed once by compile()
+            operations = self._tape.operations
+        for node in operations:  # children first: each one's children hold their new values
+            inputs = [child._value for child in node.children]
+            if inputs != node._inputs:  # exercise 3: op() only if the children's values changed
+                node._value = node.op(inputs)
+                node._inputs = inputs
+            node._checked_at = _changes
         return self._value
-
-    def _update(self, inputs):
-        """Exercise 3: call op() only if the children's values differ from those it last saw."""
-        if inputs != self._inputs:  # only then is op() needed
-            self._value = self.op(inputs)
-            self._inputs = inputs
-        self._checked_at = _changes
 
     def find_input_nodes(self):
         """Every Input below this node, depth-first, left to right, each once."""
@@ -212,6 +212,28 @@ def _name_inputs(input_nodes):
     for node in input_nodes:
         if node.name is None:
             node.name = next(free)
+
+
+def _checked_since_last_change(node):
+    """True for a leaf (its value is just there), and for an Operation whose value was checked
+    since the last change: everything below it was checked then too, so a walk can stop there."""
+    return not isinstance(node, Operation) or node._checked_at == _changes
+
+
+def children_first(root, done):
+    """The nodes below root, root included, each once and after all of its children, leaving out
+    the nodes for which done(node) is true and the nodes reached only through them."""
+    order, seen = [], set()
+    stack = [(root, False)]  # (node, are its children listed already?)
+    while stack:
+        node, children_listed = stack.pop()
+        if children_listed:
+            order.append(node)
+        elif node not in seen and not done(node):
+            seen.add(node)
+            stack.append((node, True))  # back to it once everything below it is listed
+            stack.extend((child, False) for child in reversed(node.children))
+    return order
 
 
 def topological_order(roots):

@@ -91,9 +91,12 @@ BUGS = [
     Bug('expansion_stops_at_operations', 'ex4', 'ex4.compile_expands_all',
         'compile() expands a macro child but does not look inside ordinary operations: a macro '
         'below an Add or a Multiply is left',
-        (('macros.py', 'new.children = [expanded(child) for child in new.children]',
-          'new.children = [expanded(child) if isinstance(child, Macro) else child '
-          'for child in new.children]'),)),
+        (('macros.py', 'stack.extend((child, False) for child in reversed(new.children))',
+          'stack.extend((child, False) for child in reversed(new.children)\n'
+          '                         if isinstance(child, Macro))'),
+         ('macros.py', 'new.children = [replacement[child] for child in new.children]',
+          'new.children = [replacement[child] if isinstance(child, Macro) else child '
+          'for child in new.children]'))),
     Bug('compile_returns_unexpanded_root', 'ex4', 'ex4.linear_values_gradients',
         'compile() expands the graph but returns self, the macro, when the root is a macro',
         (('nodes.py', '        return root\n\n    def predict',

@@ -9,24 +9,22 @@ from . import Bug
 REFERENCE_FORWARD = '''    def forward(self):
         if self._checked_at == _changes:
             return self._value  # nothing anywhere has changed since we last looked
-        if self._tape is None:
-            self._update([child.forward() for child in self.children])
-        else:  # compiled: every Operation below, children first, without recursion
-            for node in self._tape.operations:
-                inputs = [child._value for child in node.children]
-                if inputs != node._inputs:  # _update(), inlined: this runs on every step
-                    node._value = node.op(inputs)
-                    node._inputs = inputs
-                node._checked_at = _changes
+        if self._tape is None:  # not compiled: find the Operations below that need a look
+            operations = children_first(self, done=_checked_since_last_change)
+        else:  # compiled: every Operation below, listed once by compile()
+            operations = self._tape.operations
+        for node in operations:  # children first: each one's children hold their new values
+            inputs = [child._value for child in node.children]
+            if inputs != node._inputs:  # exercise 3: op() only if the children's values changed
+                node._value = node.op(inputs)
+                node._inputs = inputs
+            node._checked_at = _changes
         return self._value
-
-    def _update(self, inputs):
-        """Exercise 3: call op() only if the children's values differ from those it last saw."""
-        if inputs != self._inputs:  # only then is op() needed
-            self._value = self.op(inputs)
-            self._inputs = inputs
-        self._checked_at = _changes
 '''
+
+# The test in forward() that spares op() when the children's values are those it last saw.
+CHILDREN_COMPARED = ("if inputs != node._inputs:  # exercise 3: op() only if the children's "
+                     "values changed")
 
 # Every node knows its parents, so that a leaf can tell the Operations above it.
 KNOW_PARENTS = (
@@ -114,21 +112,13 @@ BUGS = [
     Bug('whole_tree_recomputed', 'ex3', 'ex3.recompute_only_what_changed',
         'a global "something changed" flag: after any assignment every Operation calls op() '
         'again, not only those above the assigned leaf',
-        (('nodes.py', 'if inputs != self._inputs:  # only then is op() needed',
-          'if True:  # something changed somewhere: recompute'),
-         ('nodes.py', 'if inputs != node._inputs:  # _update(), inlined: this runs on every step',
-          'if True:  # something changed somewhere: recompute'))),
+        (('nodes.py', CHILDREN_COMPARED, 'if True:  # something changed somewhere: recompute'),)),
 
     Bug('op_called_to_compare', 'ex3', 'ex3.recompute_only_what_changed',
         'op() is called once to see whether the value changed, then again to store it',
-        (('nodes.py', 'if inputs != self._inputs:  # only then is op() needed\n'
-                      '            self._value = self.op(inputs)',
-          'if self.op(inputs) != self._value:  # did the value change?\n'
-          '            self._value = self.op(inputs)'),
-         ('nodes.py', 'if inputs != node._inputs:  # _update(), inlined: this runs on every step\n'
-                      '                    node._value = node.op(inputs)',
+        (('nodes.py', CHILDREN_COMPARED + '\n                node._value = node.op(inputs)',
           'if node.op(inputs) != node._value:  # did the value change?\n'
-          '                    node._value = node.op(inputs)'))),
+          '                node._value = node.op(inputs)'),)),
 
     Bug('eager_recompute_per_assignment', 'ex3', 'ex3.predict_and_backward_invalidate',
         'push instead of pull: every assignment immediately recomputes the Operations above the '
