@@ -1,5 +1,5 @@
 """Exercise 4: macros, operations that stand for a graph of elementary operations."""
-from .nodes import Operation, Parameter
+from .nodes import Operation, Parameter, write_formula
 from .operations import Add, Multiply
 
 
@@ -17,8 +17,9 @@ class Macro(Operation):
     def grad(self):
         self.op([])  # same message: a macro has no derivative of its own
 
-    def funcify(self):
-        return self.expand().funcify()
+    def formula(self, child_formulas):
+        # written as its expansion, whose walk stops at our children: they are written already
+        return write_formula(self.expand(), known=dict(zip(self.children, child_formulas)))
 
 
 class Linear(Macro):

@@ -8,12 +8,13 @@ compile() (exercise 2) takes its idea to the end: besides the Inputs, it keeps t
 flat list in topological order (a Tape), so that forward() and backward() on the compiled root walk
 that list instead of searching the graph on every call.
 
-Every walk through the graph (evaluating, differentiating, expanding macros)
+Every walk through the graph (evaluating, differentiating, expanding macros, writing a formula)
 keeps its own stack of the nodes still to visit instead of recursing: a recursive walk takes one
 Python frame per level and stops with RecursionError at Python's recursion limit (1000 frames by
 default), far short of a network thousands of nodes deep.
 """
 import random
+from collections import Counter
 
 # Exercise 3 (forward caching). Every assignment to a leaf's value ticks this counter. An Operation
 # remembers the tick at which it last checked its children: if nothing ticked since, its cached
@@ -62,7 +63,15 @@ class NeuralNetNode:
         """Hook for subclasses: called once per backward(), with d(loss)/d(this node)."""
 
     def funcify(self):
-        """This node as a Python expression (exercise 6)."""
+        """This node as a Python expression (exercise 6), e.g. '(0.1 + 0.2)'.
+
+        Each class says how to write itself from its children's expressions (formula()); this
+        method writes the whole graph below, children first (write_formula()).
+        """
+        return write_formula(self)
+
+    def formula(self, child_formulas):
+        """This node as a Python expression, given each child's expression (exercise 6)."""
         raise NotImplementedError
 
 
@@ -103,7 +112,7 @@ class Input(Leaf):
         super().__init__(value)
         self.name = name
 
-    def funcify(self):
+    def formula(self, child_formulas):
         if self.name is None:
             raise ValueError('this Input has no name: build it with Input(name=...) '
                              'or call compile() on the root first')
@@ -126,7 +135,7 @@ class Parameter(Leaf):
         # value -= ..., read from the field (no getter call), written through the setter (exercise 3)
         self.value = self._value - self.learning_rate * derivative_from_parent
 
-    def funcify(self):
+    def formula(self, child_formulas):
         text = repr(self.value)  # repr reads back to the same float
         return f'({text})' if text.startswith('-') else text
 
@@ -234,6 +243,27 @@ def children_first(root, done):
             stack.append((node, True))  # back to it once everything below it is listed
             stack.extend((child, False) for child in reversed(node.children))
     return order
+
+
+def write_formula(root, known=None):
+    """root.funcify(): each node's formula() given its children's formulas, children first.
+
+    known: formulas already written for some nodes (a macro's children, see Macro.formula); the
+    walk does not go below them. A node reached by several paths is written once and its text
+    reused, so the time grows with the number of nodes (the text repeats it on every path).
+    """
+    formulas = dict(known or {})
+    order = children_first(root, done=lambda node: node in formulas)
+    parents_left = Counter(child for node in order for child in node.children)
+    for node in order:
+        formulas[node] = node.formula([formulas[child] for child in node.children])
+        for child in node.children:
+            parents_left[child] -= 1
+            if parents_left[child] == 0:
+                # Forget a text no parent still needs: on a chain 10,000 deep, keeping every
+                # level's text (each one a little longer than the last) would take gigabytes.
+                del formulas[child]
+    return formulas[root]
 
 
 def topological_order(roots):

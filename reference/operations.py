@@ -18,8 +18,8 @@ class Add(Operation):
     def grad(self):
         return [1.0] * len(self.children)
 
-    def funcify(self):
-        return '(' + ' + '.join(child.funcify() for child in self.children) + ')'
+    def formula(self, child_formulas):
+        return '(' + ' + '.join(child_formulas) + ')'
 
 
 class Multiply(Operation):
@@ -41,8 +41,8 @@ class Multiply(Operation):
         values = [child.forward() for child in self.children]
         return [math.prod(values[:i] + values[i + 1:]) for i in range(len(values))]
 
-    def funcify(self):
-        return '(' + ' * '.join(child.funcify() for child in self.children) + ')'
+    def formula(self, child_formulas):
+        return '(' + ' * '.join(child_formulas) + ')'
 
 
 class UnaryOperation(Operation):
@@ -64,8 +64,8 @@ class ReLU(UnaryOperation):
     def grad(self):
         return [1.0 if self.children[0].forward() > 0 else 0.0]
 
-    def funcify(self):
-        return f'relu({self.children[0].funcify()})'
+    def formula(self, child_formulas):
+        return f'relu({child_formulas[0]})'
 
 
 def sigmoid(x):
@@ -86,5 +86,5 @@ class Sigmoid(UnaryOperation):
         s = self.forward()
         return [s * (1.0 - s)]
 
-    def funcify(self):
-        return f'sigmoid({self.children[0].funcify()})'
+    def formula(self, child_formulas):
+        return f'sigmoid({child_formulas[0]})'

@@ -24,8 +24,8 @@ class Output(Operation):
                              f'backward() got {len(derivatives)} derivatives')
         backpropagate(zip(self.children, self.derivatives_wrt_children(derivatives)))
 
-    def funcify(self):
-        return '[' + ', '.join(child.funcify() for child in self.children) + ']'
+    def formula(self, child_formulas):
+        return '[' + ', '.join(child_formulas) + ']'
 
 
 def softmax(logits):
@@ -48,8 +48,7 @@ class SoftMax(Output):
         weighted = sum(g * s_i for g, s_i in zip(derivatives, s))
         return [s_j * (g_j - weighted) for g_j, s_j in zip(derivatives, s)]
 
-    def funcify(self):
-        logits = [child.funcify() for child in self.children]
+    def formula(self, logits):  # the children's formulas are the logits
         top = logits[0]
         for logit in logits[1:]:
             top = f'max({top}, {logit})'  # the same shift as op(): no exp() can overflow

@@ -210,9 +210,8 @@ OUTPUT_BACKPROPAGATE = ('        backpropagate(zip(self.children, '
                         'self.derivatives_wrt_children(derivatives)))')
 
 # ex6
-ADD_FUNCIFY = "return '(' + ' + '.join(child.funcify() for child in self.children) + ')'"
-MULTIPLY_FUNCIFY = ("        return '(' + ' * '.join(child.funcify() for child in self.children) "
-                    "+ ')'")
+ADD_FUNCIFY = "return '(' + ' + '.join(child_formulas) + ')'"
+MULTIPLY_FUNCIFY = "        return '(' + ' * '.join(child_formulas) + ')'"
 
 BUGS = [
     # --- exercise 2 ------------------------------------------------------------------------------
@@ -258,11 +257,10 @@ BUGS = [
         'parentheses when it appends it with " * ", but starts from the first factor as it is: '
         'Multiply([Add([a, b]), c]) reads a + b * c, while c * (a + b) is right',
         (('operations.py', ADD_FUNCIFY,
-          "return ' + '.join(child.funcify() for child in self.children)"),
+          "return ' + '.join(child_formulas)"),
          ('operations.py', MULTIPLY_FUNCIFY,
-          '        text = self.children[0].funcify()\n'
-          '        for child in self.children[1:]:\n'
-          '            factor = child.funcify()\n'
+          '        text = child_formulas[0]\n'
+          '        for child, factor in zip(self.children[1:], child_formulas[1:]):\n'
           '            if isinstance(child, Add):  # a + b needs parentheses in a product\n'
           "                factor = f'({factor})'\n"
           "            text = f'{text} * {factor}'\n"

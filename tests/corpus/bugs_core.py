@@ -58,10 +58,10 @@ BUGS = [
         (('nodes.py', '''        if self.name is None:
             return f'Input({self.value})\'''', '''        if self.name is None:
             return f'Input({self.value})\''''),
-         ('nodes.py', '''    def funcify(self):
+         ('nodes.py', '''    def formula(self, child_formulas):
         if self.name is None:''', '''    def on_backward(self, derivative_from_parent):
         self.value -= 0.01 * derivative_from_parent
 
-    def funcify(self):
+    def formula(self, child_formulas):
         if self.name is None:'''),)),
 ]
