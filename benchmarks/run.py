@@ -1101,10 +1101,10 @@ def ladder(quick, repeat):
                'predict then backward; the article\'s engine raises NotImplementedError for '
                'backward() on a DAG (exercise 7), so only its forward() is timed, and that '
                'already doubles with every rung (no cache: each rung evaluates the one below '
-               'twice). The reference and micrograd grow linearly (both recurse somewhere: the '
-               'reference\'s compile() expands macros recursively, micrograd\'s backward() '
-               'sorts the graph recursively, so at a few hundred rungs both reach Python\'s '
-               'recursion limit).')
+               'twice). The reference and micrograd grow linearly. micrograd\'s backward() '
+               'sorts the graph recursively, so at a few hundred rungs it reaches Python\'s '
+               'recursion limit; the reference walks every graph with stacks of its own and '
+               'works at thousands of rungs (tests/engine/test_deep_graphs.py).')
 
 
 def _ladder_step(module, graph):
