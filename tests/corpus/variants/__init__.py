@@ -59,6 +59,8 @@ VARIANTS = (
     Variant('numpy_softmax', ('ex5',)),
     Variant('arithmetic', ('core', 'ex2.wrong_count', 'ex4', 'ex6.unnamed_inputs')),
     Variant('compile_resets_caches', ('ex2', 'ex3')),
+    Variant('leaf_snapshots', ('ex2', 'ex3', 'ex5', 'ex7') + GRADIENT_CHECKS),
+    Variant('output_apart', ('ex2', 'ex3', 'ex5', 'ex7')),
 )
 
 
