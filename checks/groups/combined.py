@@ -34,7 +34,12 @@ def macro_sequences(draw, operations):
        "The nodes compile() puts in place of a macro must take part in everything the others "
        "do: caching (a Parameter of a Linear updated by backward() must make the values above it "
        "stale), backward(), and predict()'s list of Inputs.",
-       cases=lambda ctx: macro_sequences(ctx.operations), operations=('add', 'mul'))
+       cases=lambda ctx: macro_sequences(ctx.operations), operations=('add', 'mul'),
+       # a Linear, then one backward(): the values above the Linear's own
+       # Parameters must see their update
+       fixed=({'graph': 'Sigmoid([Linear([Input(2.0)])])',
+               'tree': ('sigmoid', [('Linear', [('input', 2.0)])]),
+               'steps': [('backward', 1.0)]},))
 def verify_macro_sequence(ctx, case):
     linear_attempted(ctx)
     root, _, _ = build_macro_tree(ctx, case['tree'])

@@ -43,6 +43,15 @@ def verify_sequence(judge_calls):
 
 # --- the checks ---------------------------------------------------------------------------------
 
+# An Operation above two leaves, both assigned before the next evaluation: a cache that
+# recomputes on every assignment runs its op() twice there.
+_PAIR_OF_INPUTS = Graph((Node('input', value=1.5), Node('input', value=-0.5),
+                         Node('add', operands=(0, 1))))
+_PAIR_OF_PARAMETERS = Graph((Node('param', value=0.5, learning_rate=0.1), Node('input', value=2.0),
+                             Node('mul', operands=(0, 1)),
+                             Node('param', value=-0.25, learning_rate=0.1),
+                             Node('add', operands=(2, 3))))
+
 @check('ex3.repeat_is_free', 2,
        'forward() repeated with nothing assigned in between calls no op() and returns the same '
        'value (the first one calls op() at most once per Operation)',
@@ -60,16 +69,10 @@ check('ex3.values_stay_right', 2,
       'A cached value is stale as soon as any leaf below it is assigned, however: x.value = ..., '
       'predict(), or the Parameter updates of backward(). The news must reach every Operation '
       'above that leaf, not only its parent.',
-      cases=sequences('forward', 'set', 'predict', 'backward', 'compile'))(verify_sequence(False))
-
-# An Operation above two leaves, both assigned before the next evaluation: a cache that
-# recomputes on every assignment runs its op() twice there.
-_PAIR_OF_INPUTS = Graph((Node('input', value=1.5), Node('input', value=-0.5),
-                         Node('add', operands=(0, 1))))
-_PAIR_OF_PARAMETERS = Graph((Node('param', value=0.5, learning_rate=0.1), Node('input', value=2.0),
-                             Node('mul', operands=(0, 1)),
-                             Node('param', value=-0.25, learning_rate=0.1),
-                             Node('add', operands=(2, 3))))
+      cases=sequences('forward', 'set', 'predict', 'backward', 'compile'),
+      # an assignment, then compile(): the news of the assignment must survive it
+      fixed=({'graph': _PAIR_OF_INPUTS, 'steps': [('set', 0, 2.0), ('compile',)]},))(
+          verify_sequence(False))
 
 check('ex3.recompute_only_what_changed', 2,
       'after leaves are assigned directly, forward() calls op() at most once per Operation, only '
@@ -78,7 +81,9 @@ check('ex3.recompute_only_what_changed', 2,
       'Only the Operations above an assigned leaf need op() again; the others keep their cached '
       'values, and within one forward() no op() runs twice.',
       cases=sequences('forward', 'set', 'compile'),
-      fixed=({'graph': _PAIR_OF_INPUTS, 'steps': [('set', 0, 2.0), ('set', 1, 3.0)]},))(
+      fixed=({'graph': _PAIR_OF_INPUTS, 'steps': [('set', 0, 2.0), ('set', 1, 3.0)]},
+             # p1 assigned alone: the product p0 * x beside it must keep its cached value
+             {'graph': _PAIR_OF_PARAMETERS, 'steps': [('set', 2, 1.0)]}))(
           verify_sequence(True))
 
 check('ex3.predict_and_backward_invalidate', 2,
