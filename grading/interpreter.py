@@ -49,7 +49,9 @@ _ABOUT_PYTHON = ('import json, os, site, sys, sysconfig; print(json.dumps({'
 def _about(python):
     """Its prefixes, site-packages and version, asked of it (once)."""
     try:
-        done = subprocess.run([python, '-S', '-c', _ABOUT_PYTHON], capture_output=True,
+        # With its site module (-I, not -S): a virtual environment's prefix and site-packages
+        # are set there.
+        done = subprocess.run([python, '-I', '-c', _ABOUT_PYTHON], capture_output=True,
                               timeout=60, env={'PATH': os.environ.get('PATH', '')})
         return json.loads(done.stdout)
     except (OSError, ValueError, subprocess.TimeoutExpired):
@@ -61,7 +63,10 @@ def _about(python):
 def python_paths():
     """The folders the executor's Python needs: its installation and its site-packages."""
     python = executor_python()
-    paths = {os.path.dirname(os.path.realpath(python))}
+    # The folder of the interpreter as named (a virtual environment, whose bin/python is a link)
+    # and as resolved (the installation the link leads to).
+    paths = {os.path.dirname(os.path.dirname(os.path.abspath(python))),
+             os.path.dirname(os.path.realpath(python))}
     if python == sys.executable:
         paths.update((sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix))
     else:

@@ -224,14 +224,16 @@ class Sandbox:
         system = ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/etc']
         python = [p for p in python_paths() if not any(within(p, s) for s in system)]
         binds = []
-        for folder in ancestors(python):  # bubblewrap would make them 0700: no entry for users
-            binds += ['--perms', '0755', '--dir', folder]
         for folder in system:
             binds += ['--ro-bind-try', folder, folder]
+        # Mounted in order, each over what came before: the empty /tmp first, so that a Python
+        # installed under /tmp (a virtual environment there) is mounted over it, not hidden by it.
+        binds += ['--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp']
+        for folder in ancestors(python):  # bubblewrap would make them 0700: no entry for users
+            binds += ['--perms', '0755', '--dir', folder]
         for folder in python:
             binds += ['--ro-bind', folder, folder]
-        binds += ['--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp',
-                  '--ro-bind', str(self.runtime), '/grader',
+        binds += ['--ro-bind', str(self.runtime), '/grader',
                   '--bind', str(work), '/work']
         if (self.root / 'submission').exists():
             binds += ['--ro-bind', str(self.root / 'submission'), '/submission']
