@@ -7,8 +7,8 @@ keeps the smallest failure seen so far. Then reduce_failure() tries the failing 
 parts, which Hypothesis's shrinker rarely reaches in a tree drawn by st.recursive: every subgraph
 below an operation (smallest first), then its leaves' values rounded, then, one step at a time,
 the graph with one operand of an operation left out or one operation replaced by one of its
-operands. It keeps the smallest part that fails the same check with a Mismatch, within a fixed
-number of runs. Counts, never clocks, bound both: the same implementation and seed give the same
+operands. It keeps the smallest part on which the same check fails alike (a Mismatch again, or
+the implementation raising the same type of exception), within a fixed number of runs. Counts, never clocks, bound both: the same implementation and seed give the same
 report on any machine and under any load.
 """
 import contextlib
@@ -21,6 +21,7 @@ from hypothesis.errors import HypothesisDeprecationWarning, HypothesisException
 
 from .explain import encode
 from .failures import Mismatch
+from .remote import StudentError
 from .graphs import Graph
 
 
@@ -87,11 +88,11 @@ class StopReducing(Exception):
 def reduce_failure(check_id, case, error, attempt, max_runs):
     """(case, error, runs): the smallest part of `case` found to fail like `error` did.
 
-    attempt(candidate) runs the check on a candidate and returns its Mismatch, or None when it
-    passed or failed otherwise; it raises StopReducing to end the search. Only cases a Reducer
+    attempt(candidate) runs the check on a candidate and returns its Mismatch or StudentError, or
+    None when it passed or failed otherwise; it raises StopReducing to end the search. Only cases a Reducer
     below knows how to cut are reduced; at most `max_runs` candidates run."""
     reducer = reducer_for(check_id, case)
-    if reducer is None or not isinstance(error, Mismatch) or max_runs <= 0:
+    if reducer is None or not isinstance(error, (Mismatch, StudentError)) or max_runs <= 0:
         return case, error, 0
     runs, tried = 0, set()
 
@@ -106,7 +107,7 @@ def reduce_failure(check_id, case, error, attempt, max_runs):
         return found if _same_kind(found, error) else None
 
     def first_failing(candidates):
-        """(candidate, its Mismatch) for the first candidate that fails alike, or None."""
+        """(candidate, its failure) for the first candidate that fails alike, or None."""
         for candidate in candidates:
             if runs >= max_runs:
                 return None
@@ -148,8 +149,11 @@ def _outside_given():
 
 
 def _same_kind(found, error):
-    """A Mismatch again, not one that only says another exercise's stub was in the way."""
-    return isinstance(found, Mismatch) and found.blocked_by == error.blocked_by
+    """A Mismatch again (about the same exercise's stub, if one was in the way), or the
+    implementation raising the same type of exception again."""
+    if isinstance(error, Mismatch):
+        return isinstance(found, Mismatch) and found.blocked_by == error.blocked_by
+    return isinstance(found, StudentError) and found.type_name == error.type_name
 
 
 class Reducer:

@@ -167,10 +167,11 @@ def run(check, executor, spec, seed=DEFAULT_SEED, profile='quick', budget=None, 
             raise
 
     def attempt(candidate):
-        """One candidate of the reduction: its Mismatch, or None if it did anything else."""
+        """One candidate of the reduction: its Mismatch or StudentError, or None if it did
+        anything else."""
         try:
             body(candidate)
-        except Mismatch as error:
+        except (Mismatch, StudentError) as error:
             return error
         except Exception:  # noqa: BLE001 - another failure is not the same failure
             return None
@@ -213,7 +214,7 @@ def run(check, executor, spec, seed=DEFAULT_SEED, profile='quick', budget=None, 
             except ShrinkingDone:  # the smallest failure so far is the one reported
                 _, side['case'], error = shrinking.best
                 smallest(error)
-            except Mismatch as error:
+            except (Mismatch, StudentError) as error:
                 smallest(error)
         return result('passed')
     except NotAttempted as error:

@@ -10,6 +10,7 @@ from checks.failures import Mismatch
 from checks.graphs import Graph, Node
 from checks.reduce import (ShrinkBudget, ShrinkingDone, StopReducing, reduce_failure, reducer_for,
                            size)
+from checks.remote import StudentError
 
 
 def p(value=1.0):
@@ -100,6 +101,19 @@ def test_other_failures_do_not_count():
         return None if case == REPORTED else Mismatch('needs ex2', blocked_by='ex2')
     case, _, _ = reduce_failure('ex6.every_node', REPORTED, Mismatch('formula'), attempt, 16)
     assert case == REPORTED
+
+
+def test_an_exception_of_the_same_type_counts():
+    def raised(name):
+        return StudentError({'type': name, 'mro': [name, 'Exception'], 'message': 'no'})
+
+    def attempt(case):
+        if not sum_in_product(case):
+            return None
+        return raised('AttributeError' if len(case.nodes) > 5 else 'TypeError')
+    error = raised('AttributeError')
+    case, kept, _ = reduce_failure('core.forward', REPORTED, error, attempt, 16)
+    assert len(case.nodes) == 6 and kept.type_name == 'AttributeError'
 
 
 def test_stop_keeps_the_failure_known():
