@@ -2,6 +2,10 @@
 from . import Bug
 
 BUGS = [
+    Bug('call_returns_the_method', 'core', 'core.node_protocol',
+        '__call__ returns self.forward without calling it: root() gives a bound method',
+        (('nodes.py', '    def __call__(self):\n        return self.forward()',
+          '    def __call__(self):\n        return self.forward'),)),
     Bug('multiply_grad_divides', 'core', 'core.multiply',
         'the partial of a product computed as product / x_i, which breaks when x_i is 0',
         (('operations.py',

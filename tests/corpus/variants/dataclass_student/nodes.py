@@ -128,13 +128,13 @@ class Operation(NeuralNetNode):
         return input_nodes
 
     def expand_all(self, done=None):
-        done = {} if done is None else done  # id(node) -> its expansion: a shared node once
+        done = {} if done is None else done  # id(node) -> (node, its expansion): shared once
         if id(self) in done:
-            return done[id(self)]
+            return done[id(self)][1]
         node = self
         while hasattr(node, 'expand'):
             node = node.expand()
-        done[id(self)] = node
+        done[id(self)] = (self, node)  # self kept alive: a dead node's id may be reused
         node.children = [child.expand_all(done) if isinstance(child, Operation) else child
                          for child in node.children]
         return node
