@@ -94,14 +94,19 @@ class Graph:
     def leaf_values(self):
         return {i: node.value for i, node in enumerate(self.nodes) if node.kind in LEAF_KINDS}
 
+    def below(self, i):
+        """The indices of node i and of every node it reaches through operands."""
+        found, stack = set(), [i]
+        while stack:
+            k = stack.pop()
+            if k not in found:
+                found.add(k)
+                stack.extend(self.nodes[k].operands)
+        return found
+
     def pruned(self):
         """The same graph without the nodes the root does not reach, renumbered."""
-        reachable, stack = set(), [self.root]
-        while stack:
-            i = stack.pop()
-            if i not in reachable:
-                reachable.add(i)
-                stack.extend(self.nodes[i].operands)
+        reachable = self.below(self.root)
         new_index = {old: new for new, old in enumerate(sorted(reachable))}
         return Graph(tuple(replace(self.nodes[old],
                                    operands=tuple(new_index[o] for o in self.nodes[old].operands))

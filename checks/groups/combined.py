@@ -107,22 +107,12 @@ def verify_dag_sequence(ctx, case):
 def shared_outputs(draw, operations):
     """A DAG and two of its Operations with a Parameter below both: the outputs of one Output."""
     graph = draw(dags(operations))
-    below = [_nodes_below(graph, i) for i in range(len(graph.nodes))]
+    below = [graph.below(i) for i in range(len(graph.nodes))]
     pairs = [(i, j) for i in graph.operations for j in graph.operations
              if i < j and below[i] & below[j] & set(graph.parameters)]
     assume(pairs)
     i, j = draw(st.sampled_from(pairs))
     return {'graph': graph, 'outputs': [i, j], 'd': draw(st.sampled_from((1.0, -0.5, 1.5)))}
-
-
-def _nodes_below(graph, i):
-    found, stack = set(), [i]
-    while stack:
-        k = stack.pop()
-        if k not in found:
-            found.add(k)
-            stack.extend(graph.nodes[k].operands)
-    return found
 
 
 @check('ex7.output_shared', 1,
