@@ -63,8 +63,8 @@ def output_sequences(draw, operations):
        'an Output or SoftMax over generated trees, then any sequence of assignments, predict(), '
        'backward(list) and forward(): every list of values right, every backward() one SGD step '
        '(and with caching, op() below the root called only as exercise 3 allows)',
-       'An Output is an Operation like the others: its forward() must see leaves assigned by '
-       'predict() and by its own backward(), and a SoftMax must recompute from fresh logits.',
+       "An Output's forward() must see every leaf assigned since the last one, by predict(), by "
+       'its own backward() or directly, and a SoftMax must recompute from fresh logits.',
        cases=lambda ctx: output_sequences(frozenset(ctx.operations)))
 def verify_output_sequence(ctx, case):
     children = [case[f'child {k}'] for k in range(3) if f'child {k}' in case]
