@@ -7,7 +7,10 @@ are bounded by counts (checks/profiles.py), and the report does not change betwe
 the modules loaded beside the checks."""
 import dataclasses
 import importlib
+import json
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given, seed, strategies as st
@@ -18,6 +21,7 @@ from checks.strategies import trees
 from corpus import all_bugs, write_variant
 from grading.local import executor_for
 
+ROOT = Path(__file__).resolve().parents[2]
 BUG = next(bug for bug in all_bugs() if bug.name == 'funcify_add_no_parentheses')
 AFTER_FAILURE = profiles.SHRINK_EXAMPLES['quick'] + profiles.REDUCE_RUNS
 SMALLEST = 5   # a product of a sum of two terms and one more factor: a * (b + c)
@@ -32,8 +36,13 @@ REPORTED = Graph((Node('param', value=0.5, learning_rate=0.5),
 
 
 @pytest.fixture(scope='module')
-def impl(tmp_path_factory):
-    with executor_for(write_variant(BUG, tmp_path_factory.mktemp('bug'))) as implementation:
+def folder(tmp_path_factory):
+    return write_variant(BUG, tmp_path_factory.mktemp('bug'))
+
+
+@pytest.fixture(scope='module')
+def impl(folder):
+    with executor_for(folder) as implementation:
         yield implementation
 
 
@@ -59,6 +68,32 @@ def test_the_reported_case_becomes_its_smallest_failing_part(impl):
     assert result.status == 'failed'
     assert _graph(result).formula() == 'p0 * (p1 + p2)'
     assert result.examples_after_failure <= profiles.REDUCE_RUNS
+
+
+def _without_seconds(data):
+    if isinstance(data, dict):
+        return {k: _without_seconds(v) for k, v in data.items() if k != 'seconds'}
+    if isinstance(data, list):
+        return [_without_seconds(v) for v in data]
+    return data
+
+
+def test_the_grader_writes_the_same_report_twice(folder, tmp_path):
+    # Through the command line: judges forked from the grader, as a student runs it.
+    reports = []
+    for run in range(2):
+        out = tmp_path / f'report{run}.json'
+        done = subprocess.run([sys.executable, 'grader.py', '--impl', str(folder), '--exercise',
+                               'ex6', '--format', 'json', '--output', str(out)], cwd=ROOT,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 1, done.stderr[-2000:]
+        reports.append(json.loads(out.read_text()))
+    assert _without_seconds(reports[0]) == _without_seconds(reports[1])
+    failed = [c for c in reports[0]['exercises'][0]['checks'] if c['status'] == 'failed']
+    assert len(failed) == 3
+    for check in failed:
+        graph = check['case']['graph']
+        assert len(graph['graph'] if isinstance(graph, dict) else graph) <= SMALLEST
 
 
 def _without_time(result):
