@@ -1,15 +1,16 @@
 """Smaller failing cases, at a bounded and deterministic cost.
 
 Two things happen after a check's first failure. Hypothesis shrinks it, but each of its steps is a
-round trip to the executor and its shrinker can take hundreds of them (300 on one funcify() bug:
-most of a failing report's time). ShrinkBudget stops that after a fixed number of examples and
-keeps the smallest failure seen so far. Then reduce_failure() tries the failing graph's own
+round trip to the executor and its shrinker can take hundreds of them (nearly 400 on one funcify()
+bug: most of a failing report's time). ShrinkBudget stops that after a fixed number of examples
+and keeps the smallest failure seen so far. Then reduce_failure() tries the failing graph's own
 parts, which Hypothesis's shrinker rarely reaches in a tree drawn by st.recursive: every subgraph
 below an operation (smallest first), then its leaves' values rounded, then, one step at a time,
 the graph with one operand of an operation left out or one operation replaced by one of its
 operands. It keeps the smallest part on which the same check fails alike (a Mismatch again, or
-the implementation raising the same type of exception), within a fixed number of runs. Counts, never clocks, bound both: the same implementation and seed give the same
-report on any machine and under any load.
+the implementation raising the same type of exception), within a fixed number of runs. Counts,
+never clocks, bound both: the same implementation and seed give the same report on any machine
+and under any load.
 """
 import contextlib
 import json
@@ -21,8 +22,8 @@ from hypothesis.errors import HypothesisDeprecationWarning, HypothesisException
 
 from .explain import encode
 from .failures import Mismatch
-from .remote import StudentError
 from .graphs import Graph
+from .remote import StudentError
 
 
 class ShrinkingDone(BaseException):
@@ -82,15 +83,16 @@ def _nodes(case):
 
 
 class StopReducing(Exception):
-    """Raised by an attempt when the check may not run further examples (its budget is spent)."""
+    """Raised by an attempt when the check may not go on (its time budget spent, the
+    implementation no longer loading, ...): the failure already known is reported."""
 
 
 def reduce_failure(check_id, case, error, attempt, max_runs):
     """(case, error, runs): the smallest part of `case` found to fail like `error` did.
 
     attempt(candidate) runs the check on a candidate and returns its Mismatch or StudentError, or
-    None when it passed or failed otherwise; it raises StopReducing to end the search. Only cases a Reducer
-    below knows how to cut are reduced; at most `max_runs` candidates run."""
+    None when it passed or failed otherwise; it raises StopReducing to end the search. Only cases
+    a Reducer below knows how to cut are reduced; at most `max_runs` candidates run."""
     reducer = reducer_for(check_id, case)
     if reducer is None or not isinstance(error, (Mismatch, StudentError)) or max_runs <= 0:
         return case, error, 0
@@ -116,7 +118,7 @@ def reduce_failure(check_id, case, error, attempt, max_runs):
                 return candidate, found
         return None
 
-    graph = reducer.graph
+    graph = reducer.whole
     try:
         # Subgraphs, smallest first: the first that fails is the smallest that does. Then round
         # values (two runs at most, before the last pass can spend what is left).
@@ -166,19 +168,18 @@ class Reducer:
     def __init__(self, case, key=None, aligned=()):
         self.original, self.key, self.aligned = case, key, tuple(aligned)
         self.graph = case if key is None else case[key]
+        self.whole = Cut(self.graph, range(len(self.graph.nodes)))
         self.shared = not self.graph.is_tree()
 
     def case(self, cut):
-        """The case for a cut graph (a Cut keeps the original indices of its nodes)."""
-        graph = cut.graph if isinstance(cut, Cut) else cut
+        """The case for a Cut (which knows the original index of each node it kept)."""
         if self.key is None:
-            return graph
-        kept = cut.kept if isinstance(cut, Cut) else range(len(graph.nodes))
+            return cut.graph
         inputs = self.graph.inputs
-        result = dict(self.original, **{self.key: graph})
+        result = dict(self.original, **{self.key: cut.graph})
         for field in self.aligned:
             values = list(self.original[field])
-            result[field] = [values[inputs.index(i)] for i in kept
+            result[field] = [values[inputs.index(i)] for i in cut.kept
                              if self.graph.nodes[i].kind == 'input']
         return result
 
@@ -193,8 +194,7 @@ class Reducer:
         """The graph with one operand of an n-ary operation left out, then with one operation
         (not the root) replaced by one of its operands; operations from the root down, operands
         from the last."""
-        graph = cut.graph if isinstance(cut, Cut) else cut
-        kept = cut.kept if isinstance(cut, Cut) else list(range(len(graph.nodes)))
+        graph, kept = cut.graph, cut.kept
         for i in reversed(graph.operations):
             operands = graph.nodes[i].operands
             for k in reversed(range(len(operands)) if len(operands) > 1 else ()):
@@ -215,14 +215,13 @@ class Reducer:
     def simpler_values(self, cut):
         """The graph with every leaf's value rounded: to a whole number (away from 0, so that
         no zero hides a term), then to two significant digits."""
-        graph = cut.graph if isinstance(cut, Cut) else cut
-        kept = cut.kept if isinstance(cut, Cut) else list(range(len(graph.nodes)))
+        graph = cut.graph
         leaves = {i: node.value for i, node in enumerate(graph.nodes) if not node.operands
                   and node.kind in ('input', 'param')}
         for rounded in (_whole, _two_digits):
             values = {i: rounded(value) for i, value in leaves.items()}
             if values != leaves:
-                yield Cut(graph.with_values(values), kept)
+                yield Cut(graph.with_values(values), cut.kept)
 
     def _allowed_cut(self, nodes, root, kept):
         inner = _cut(Graph(tuple(nodes)), root)
