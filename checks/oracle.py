@@ -65,6 +65,13 @@ def derivatives(graph, overrides=None, root=None):
     return adjoint
 
 
+def softmax(z):
+    """Exact softmax along axis 0, shifted by the max so that nothing overflows."""
+    z = np.asarray(z, dtype=float)
+    e = np.exp(z - np.max(z, axis=0))
+    return e / np.sum(e, axis=0)
+
+
 def value(graph, overrides=None):
     return float(evaluate(graph, overrides)[graph.root])
 

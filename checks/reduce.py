@@ -251,17 +251,7 @@ class Cut:
 
 def _cut(graph, root):
     """The nodes below `root` (and it), in their order, renumbered; root last."""
-    reachable, stack = set(), [root]
-    while stack:
-        i = stack.pop()
-        if i not in reachable:
-            reachable.add(i)
-            stack.extend(graph.nodes[i].operands)
-    kept = sorted(reachable)
-    new = {old: k for k, old in enumerate(kept)}
-    return Cut(Graph(tuple(replace(graph.nodes[old],
-                                   operands=tuple(new[o] for o in graph.nodes[old].operands))
-                           for old in kept)), kept)
+    return Cut(Graph(graph.nodes[:root + 1]).pruned(), sorted(graph.below(root)))
 
 
 # Dict cases whose other fields depend on the graph: reduced only when declared here (a check's

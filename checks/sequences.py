@@ -15,7 +15,6 @@ import math
 from dataclasses import replace
 from collections import Counter
 
-import numpy as np
 from hypothesis import assume, strategies as st
 
 from . import oracle
@@ -174,8 +173,7 @@ class Session:
             self.root = root if root is not None else self.built[graph.root]
         else:  # the Output root, as one more node over the outputs (for ancestry and reports)
             self.graph = Graph(graph.nodes + (Node('add', operands=tuple(outputs)),))
-            cls = ctx.api.SoftMax if softmax else ctx.api.Output
-            self.root = root if root is not None else cls([self.built[i] for i in outputs])
+            self.root = root if root is not None else self.root_over(self.built)
             self.built.append(self.root)
             self.kind_names[self.graph.root] = 'SoftMax' if softmax else 'Output'
         self.values = graph.leaf_values()
@@ -331,17 +329,20 @@ class Session:
             return False
         return oracle.within(actual, expected, VALUE_RTOL * (1.0 + scale), 0.0)
 
+    def root_over(self, built):
+        """The root of this session's shape over nodes built from self.base: its own root, or
+        an Output (SoftMax) over the outputs."""
+        if self.outputs is None:
+            return built[self.base.root]
+        cls = self.ctx.api.SoftMax if self.softmax else self.ctx.api.Output
+        return cls([built[i] for i in self.outputs])
+
     def fresh(self):
         """What a graph built afresh at the current leaf values gives (None if it fails): a wrong
         value it gives too is an operation's mistake (core's business), not the sequence's."""
         try:
-            graph = self.base.with_values(self.values)
-            built = self.ctx.adapter.build(graph)
-            if self.outputs is None:
-                return as_float(built[graph.root].forward(), 'the value')
-            cls = self.ctx.api.SoftMax if self.softmax else self.ctx.api.Output
-            return as_float_list(cls([built[i] for i in self.outputs]).forward(), 'the values',
-                                 len(self.outputs))
+            root = self.root_over(self.ctx.adapter.build(self.base.with_values(self.values)))
+            return self.observation(root.forward(), 'the value')
         except (StudentError, Mismatch):
             return None
 
@@ -408,13 +409,8 @@ class Session:
         """Whether a graph built afresh at `before` moves its leaves the same way: then an
         operation's gradient is wrong (core's business), not the sequence."""
         try:
-            graph = self.base.with_values(before)
-            built = self.ctx.adapter.build(graph)
-            if self.outputs is None:
-                root = built[graph.root]
-            else:
-                cls = self.ctx.api.SoftMax if self.softmax else self.ctx.api.Output
-                root = cls([built[i] for i in self.outputs])
+            built = self.ctx.adapter.build(self.base.with_values(before))
+            root = self.root_over(built)
             root.forward()
             root.backward(upstream)
             read = self.remote.fetch_all([built[i].value for i in self.leaves])
@@ -456,8 +452,7 @@ class Session:
 # --- softmax, from the mathematics ---------------------------------------------------------------
 
 def softmax(z):
-    e = np.exp(np.asarray(z, dtype=float) - max(z))
-    return [float(v) for v in e / e.sum()]
+    return [float(v) for v in oracle.softmax(z)]
 
 
 def softmax_pullback(z, upstream):
