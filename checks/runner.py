@@ -249,7 +249,7 @@ def run(check, executor, spec, seed=DEFAULT_SEED, profile='quick', budget=None, 
         if exercise:
             return result('failed', f'needs {exercise}: {error.first_line}',
                           blocked_by=exercise, **_case(side['case']))
-        return result('error', _student_message(error),
+        return result('error', _student_message(error, executor),
                       traceback=executor.shown(error.traceback), **_case(side['case']))
     except Exception as error:  # noqa: BLE001 - a bug of the grader's own: say so, carry on
         return result('error', 'the grader failed on this check (a bug in the grader, not in '
@@ -265,9 +265,15 @@ def _check_cpu(executor, cpu_start, budget):
         raise _OverBudget(f'used more than {budget.check_cpu_seconds:g} s of CPU time')
 
 
-def _student_message(error):
+def _student_message(error, executor=None):
     if error.is_a('RecursionError'):
         return 'maximum recursion depth exceeded (does something call itself forever?)'
+    if error.is_a('MemoryError') or (error.is_a('OSError')
+                                     and 'Cannot allocate memory' in error.message):
+        limits = getattr(executor, 'memory_limits', '')
+        return (f'{error.type_name}{": " + error.first_line if error.message.strip() else ""}: '
+                'the memory limit was hit (an allocation was refused)'
+                + (f'; {limits}' if limits else ''))
     if error.is_a('SystemExit'):
         return f'the implementation called sys.exit({error.exit_code})'
     return f'{error.type_name}: {error.first_line}'

@@ -16,6 +16,8 @@ import subprocess
 import threading
 import time
 
+from .memory import Watchdog
+
 HEADER = struct.Struct('!I')
 MAX_ANSWER = 16 * 1024 * 1024
 READ_SIZE = 65536
@@ -64,6 +66,10 @@ class ExecutorProcess:
             **({'preexec_fn': launch.preexec, 'start_new_session': True}
                if os.name == 'posix' else {}))
         launch.started(self.process)
+        limits = launch.limits
+        self.watchdog = Watchdog(self.process.pid, limits.memory_mb,
+                                 limits.address_space_mb or limits.memory_mb) \
+            if getattr(limits, 'watch_memory', False) else None
         self.requests = self.process.stdin.fileno()
         self.answers = self.process.stdout.fileno()
         self.printed = self.process.stderr.fileno()
@@ -119,6 +125,11 @@ class ExecutorProcess:
             if remaining <= 0:
                 self.stop()
                 raise AnswerTimeout()
+            if self.watchdog is not None:  # memory is watched while the code runs: now
+                if self.watchdog.look():
+                    self.stop()
+                    raise ExecutorFailure(self.watchdog.over_message())
+                remaining = self.watchdog.wait_at_most(remaining)
             self._wait(remaining)
 
     def _message(self):
@@ -214,12 +225,22 @@ class ExecutorProcess:
             return 'the process running your code closed its answers and stopped responding'
         code = self.launch.exit_code(code)
         if code >= 0:
+            name = None
+        else:
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = f'signal {-code}'
+        # A death with memory near a limit (an allocation refused, then an abort or a
+        # segmentation fault in C code) is the limit's doing: say so, not "crashed".
+        note = self.watchdog.death_note(f'exited with status {code}' if name is None
+                                        else f'was ended by {name}') \
+            if self.watchdog and name not in ('SIGXCPU', 'SIGXFSZ') else None
+        if note:
+            return note
+        if name is None:
             return (f'the process running your code exited with status {code}: does the code '
                     'call sys.exit() or os._exit()?')
-        try:
-            name = signal.Signals(-code).name
-        except ValueError:
-            name = f'signal {-code}'
         meaning = {'SIGSEGV': 'a segmentation fault', 'SIGKILL': 'killed (out of memory?)',
                    'SIGXCPU': 'the CPU time limit', 'SIGXFSZ': 'the file size limit',
                    'SIGABRT': 'an abort'}.get(name, 'a signal')

@@ -20,7 +20,7 @@ from multiprocessing.connection import wait as wait_for_any
 from checks import registry
 from checks.runner import Result
 
-from . import judge
+from . import judge, memory
 
 
 @dataclass
@@ -28,20 +28,27 @@ class Limits:
     example_seconds: float = 2.0      # one generated example, wall clock (a hang is shrunk)
     check_cpu_seconds: float = 30.0   # one check, CPU time of the executor
     check_wall_seconds: float = 60.0  # one check, wall clock
-    memory_mb: int = 1024             # address space of each process running student code
+    memory_mb: int = 1024             # memory used (resident) by an executor and its children
     file_mb: int = 64                 # largest file student code may write
     processes: int = 64               # processes student code may run at once (sandbox users)
+    address_space_mb: int = 0         # RLIMIT_AS backstop per process; 0: grading/memory.py's
 
     def available(self, mode='none'):
-        """What this platform can enforce, for the report."""
+        """The limits in force and what this platform can enforce, for the report."""
         posix = hasattr(signal, 'SIGKILL') and os.name == 'posix'
         try:
             import resource  # noqa: F401 - its presence is the question
             rlimits = True
         except ImportError:
             rlimits = False
-        return {**dataclasses.asdict(self), 'per_example_limit': True,
-                'cpu_limit': sys.platform.startswith('linux'), 'memory_limit': rlimits,
+        watched = memory.watchable()
+        return {**dataclasses.asdict(self),
+                'address_space_mb': memory.address_space_mb(self.memory_mb,
+                                                             self.address_space_mb),
+                'memory_measure': 'resident' if watched else 'address_space',
+                'per_example_limit': True,
+                'cpu_limit': sys.platform.startswith('linux'),
+                'memory_limit': watched or rlimits,
                 'file_limit': rlimits, 'process_limit': rlimits and mode != 'none' and posix}
 
 

@@ -14,6 +14,7 @@ from checks.adapters import AdapterSpec
 from checks.failures import ExecutorMisbehaved, ExecutorTimeout, LoadFailed
 
 from .channel import AnswerTimeout, ExecutorFailure, ExecutorProcess, Output
+from .memory import address_space_mb, watchable
 from .processes import Limits, become_subreaper, protect_process
 from .sandbox import Sandbox
 
@@ -68,7 +69,10 @@ class Executor:
         self.sandbox, self.target, self.output = sandbox, target, output
         self.import_seconds = limits['check_wall_seconds']
         self.limits = Limits(limits['memory_mb'], limits['file_mb'], limits['processes'],
-                             limits['check_cpu_seconds'] * checks + 10)
+                             limits['check_cpu_seconds'] * checks + 10,
+                             address_space_mb(limits['memory_mb'],
+                                              limits.get('address_space_mb', 0)),
+                             watch_memory=watchable())
         self.process, self.launch, self.cpu_before = None, None, 0.0
 
     def exchange(self, request, deadline):
@@ -97,7 +101,11 @@ class Executor:
             raise LoadFailed(f'while importing the implementation, {error}') from None
         if 'load_error' in hello:
             self._drop()
-            raise LoadFailed(self.launch.shown(hello['load_error']))
+            text = self.launch.shown(hello['load_error'])
+            first = text.strip().splitlines()[0] if text.strip() else ''
+            if 'MemoryError' in first or 'Cannot allocate memory' in first:
+                text = f'the memory limit was hit ({self.memory_limits}): {text}'
+            raise LoadFailed(text)
         return process
 
     def _drop(self):
@@ -105,6 +113,15 @@ class Executor:
             self.cpu_before += self.process.cpu_seconds() or 0.0
             self.process.stop()
             self.process = None
+
+    @property
+    def memory_limits(self):
+        """The memory limits, in words, for a MemoryError's report."""
+        limits = self.limits
+        if not limits.watch_memory:
+            return f'the process may reserve {limits.memory_mb} MB of address space (memory_mb)'
+        return (f'the process may use {limits.memory_mb} MB of memory (memory_mb) and reserve '
+                f'{limits.address_space_mb} MB of address space')
 
     def cpu_seconds(self):
         if self.process is None:

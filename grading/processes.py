@@ -18,11 +18,14 @@ class SandboxError(Exception):
 
 @dataclass
 class Limits:
-    """What bounds one executor; set before it starts, so its code cannot lift them."""
-    memory_mb: int
+    """What bounds one executor; set before it starts, so its code cannot lift them, or kept by
+    the judge from outside (the memory watchdog, grading/memory.py)."""
+    memory_mb: int           # resident memory: the judge's watchdog (Linux)
     file_mb: int
     processes: int
     cpu_seconds: float
+    address_space_mb: int = 0   # RLIMIT_AS; 0: memory_mb (no watchdog)
+    watch_memory: bool = False  # the judge reads the memory from /proc and kills past the limit
 
 
 def signal_pid(pid, sig):
@@ -60,7 +63,8 @@ def set_limits(limits, nproc):  # pragma: no cover - in the child, before exec
     except ImportError:
         return  # Windows: the wall clock is the only limit (docs/instructors.md)
     mb = 2 ** 20
-    wanted = [('RLIMIT_AS', limits.memory_mb * mb), ('RLIMIT_FSIZE', limits.file_mb * mb),
+    wanted = [('RLIMIT_AS', (limits.address_space_mb or limits.memory_mb) * mb),
+              ('RLIMIT_FSIZE', limits.file_mb * mb),
               ('RLIMIT_CORE', 0)]
     if limits.cpu_seconds:
         wanted.append(('RLIMIT_CPU', int(limits.cpu_seconds) + 1))
