@@ -6,7 +6,9 @@ explicit settings and a per-check seed, a deadline per example (a hang is shrunk
 graph that hangs) and per check (wall clock and the executor's CPU time), and the minimal failing
 example kept as data through a side channel. A failure is shrunk for a bounded number of examples,
 then reduced to the smallest failing part of its graph (checks.reduce): counts, not clocks, so
-that a report is the same on any machine.
+that a report is the same on any machine. Before the first example each fresh executor serves, one
+untimed warm-up call (warm_up below): a JIT's first compilation, or an import, is not charged to
+an example.
 """
 import re
 import time
@@ -20,6 +22,7 @@ from .adapters import NAME_EXERCISE, Driver
 from .explain import decode, encode, explain
 from .failures import (CannotCheck, ExampleTimeout, ExecutorMisbehaved, ExecutorTimeout,
                        LoadFailed, Mismatch, NotAttempted)
+from .graphs import Graph, Node
 from .profiles import (DEFAULT_SEED, REDUCE_RUNS, derived_seed, hypothesis_settings,
                        shrink_examples)
 from .reduce import ShrinkBudget, ShrinkingDone, StopReducing, reduce_failure
@@ -30,6 +33,9 @@ STATUSES = ('passed', 'failed', 'error', 'timeout', 'not_attempted', 'skipped')
 _STUB = re.compile(r'\s*Exercise\s+(\d)\b')
 HANGS_BEFORE_GIVING_UP = 3  # each shrink step of a hang costs a whole time limit
 CRASHES_BEFORE_GIVING_UP = 3  # each costs a fresh executor
+# The most one warm-up call may take: WARM_UP_SECONDS or a share of the check's wall-clock limit,
+# whichever is less, but never less than an example may take.
+WARM_UP_SECONDS, WARM_UP_SHARE = 10.0, 0.25
 
 
 class _StopSearching(BaseException):
@@ -112,13 +118,37 @@ def run(check, executor, spec, seed=DEFAULT_SEED, profile='quick', budget=None, 
     budget = budget or Budget()
     remote = Remote(executor, NAME_EXERCISE)
     ctx = Context(check, Driver(remote, spec), seed, profile, graded)
-    side = {'case': None, 'examples': 0, 'hangs': 0, 'crashes': 0, 'why': ''}
+    side = {'case': None, 'examples': 0, 'hangs': 0, 'crashes': 0, 'why': '', 'warm_cpu': 0.0}
     started = time.monotonic()
     ends = started + budget.check_wall_seconds
     cpu_start = executor.cpu_seconds()
 
+    def warm_up():
+        """One untimed call on a fresh executor (its start, its import, a JIT's first
+        compilation), bounded by a share of the check's wall-clock limit and not counted in its
+        CPU time. Whatever it does is no verdict: the examples judge. Once a warm-up hangs or
+        crashes, the executor gets no more (it says it wants them with `warm_ups`): each would
+        cost a check that much time again."""
+        if not getattr(executor, 'cold', False) or not getattr(executor, 'warm_ups', True):
+            return
+        now = time.monotonic()
+        limit = min(ends, now + warm_up_seconds(budget))
+        cpu = executor.cpu_seconds()
+        try:
+            _warm_up_call(executor, spec, limit)
+        except (ExecutorTimeout, ExecutorMisbehaved):
+            executor.warm_ups = False
+        except (Exception, TooManyCalls):  # noqa: BLE001 - a bug the examples will show
+            pass
+        finally:
+            after = executor.cpu_seconds()
+            if cpu is not None and after is not None:
+                side['warm_cpu'] += max(0.0, after - cpu)
+
     def body(case):
         side['case'], side['examples'] = case, side['examples'] + 1
+        if time.monotonic() < ends:
+            warm_up()
         now = time.monotonic()
         if now >= ends:
             raise _OverBudget(f'still running after {budget.check_wall_seconds:g} s (wall clock): '
@@ -153,7 +183,7 @@ def run(check, executor, spec, seed=DEFAULT_SEED, profile='quick', budget=None, 
                 raise _StopSearching() from None
             raise
         finally:
-            _check_cpu(executor, cpu_start, budget)
+            _check_cpu(executor, cpu_start, budget, side['warm_cpu'])
 
     shrinking = ShrinkBudget(shrink_examples(profile))
 
@@ -197,6 +227,9 @@ def run(check, executor, spec, seed=DEFAULT_SEED, profile='quick', budget=None, 
         missing = set(check.operations) - set(spec.operations)
         if check.level == 'article' and 'article' not in spec.levels:
             raise CannotCheck(f'{spec.name} provides only the functional level')
+        if check.level == 'engine' and 'article' in spec.levels:
+            raise CannotCheck('a check of scalar engines: the article\'s API is judged by its own '
+                              'checks')
         if missing:
             raise CannotCheck(f'{spec.name} does not support {", ".join(sorted(missing))}')
         if replay is not None:
@@ -237,10 +270,7 @@ def run(check, executor, spec, seed=DEFAULT_SEED, profile='quick', budget=None, 
     except ExecutorMisbehaved as error:
         return result('error', str(error), **_case(side['case']))
     except FlakyFailure as error:
-        return result('failed', 'the same example passed once and failed once: the results '
-                      'depend on earlier calls (state kept between calls?)',
-                      notes=_first_line(error.exceptions[0]) if error.exceptions else '',
-                      **_case(side['case']))
+        return _flaky(result, error, budget, side)
     except Unsatisfiable as error:
         return result('error', f'the grader could not generate examples ({error}): '
                       'please report this', **_case(side['case']))
@@ -257,12 +287,67 @@ def run(check, executor, spec, seed=DEFAULT_SEED, profile='quick', budget=None, 
                       traceback=traceback.format_exc(limit=-8), grader_error=True)
 
 
-def _check_cpu(executor, cpu_start, budget):
+def _check_cpu(executor, cpu_start, budget, excluded=0.0):
     if cpu_start is None or not budget.check_cpu_seconds:
         return
     used = executor.cpu_seconds()
-    if used is not None and used - cpu_start > budget.check_cpu_seconds:
+    if used is not None and used - cpu_start - excluded > budget.check_cpu_seconds:
         raise _OverBudget(f'used more than {budget.check_cpu_seconds:g} s of CPU time')
+
+
+def warm_up_seconds(budget):
+    """The most one warm-up call may take under `budget`."""
+    return max(budget.example_seconds,
+               min(WARM_UP_SECONDS, WARM_UP_SHARE * budget.check_wall_seconds))
+
+
+def _warm_up_graph(operations):
+    """Two Parameters through each declared operation of the article's four, in turn."""
+    nodes = [Node('param', value=0.5, learning_rate=0.1), Node('param', value=1.5,
+                                                               learning_rate=0.1)]
+    for kind in ('add', 'mul', 'relu', 'sigmoid'):
+        if kind in operations:
+            last = len(nodes) - 1
+            operands = (last,) if kind in ('relu', 'sigmoid') else (last, 1)
+            nodes.append(Node(kind, operands=operands))
+    return Graph(tuple(nodes))
+
+
+def _warm_up_call(executor, spec, deadline):
+    """A small graph's value and gradient through the adapter, answer unread, by `deadline`."""
+    remote = Remote(executor, NAME_EXERCISE)
+    remote.new_example(deadline)
+    graph = _warm_up_graph(spec.operations)
+    if 'article' in spec.levels:
+        Driver(remote, spec).gradient(graph)
+    else:
+        data = graph.to_data()
+        remote.flush([remote.step('adapter_value', data), remote.step('adapter_gradient', data)])
+
+
+def _flaky(result, error, budget, side):
+    """An example that failed, then passed (or failed otherwise) when Hypothesis ran it again.
+    A time-out or a crash that does not come back is a slow or fragile first call (a JIT
+    compiling, a cold cache, memory near its limit), reported as what it was; only a wrong
+    answer that does not come back says that the results depend on earlier calls."""
+    causes = [e for e in getattr(error, 'exceptions', ()) if isinstance(e, BaseException)]
+    again = ('passed' if len({type(e) for e in causes}) <= 1 else 'failed differently') + \
+        ' when run again'
+    case = _case(side['case'])
+    timed_out = any(isinstance(e, ExampleTimeout) for e in causes) or \
+        (side['hangs'] and not causes)
+    crash = next((e for e in causes if isinstance(e, ExecutorMisbehaved)), None)
+    if crash is not None:
+        also = f'; the same example also ran longer than {budget.example_seconds:g} s once' \
+            if timed_out else f' (the example {again})'
+        return result('error', f'{crash}{also}', **case)
+    if timed_out:
+        return result('timeout', f'an example ran longer than {budget.example_seconds:g} s, then '
+                      f'{again}: most likely a slow first call (a JIT compiling, a cache '
+                      'filling); it still counts as a time-out', **case)
+    return result('failed', 'the same example passed once and failed once: the results '
+                  'depend on earlier calls (state kept between calls?)',
+                  notes=_first_line(causes[0]) if causes else '', **case)
 
 
 def _student_message(error, executor=None):

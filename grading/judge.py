@@ -74,6 +74,7 @@ class Executor:
                                               limits.get('address_space_mb', 0)),
                              watch_memory=watchable())
         self.process, self.launch, self.cpu_before = None, None, 0.0
+        self.warm_ups = True  # the runner warms each fresh executor up, until a warm-up fails
 
     def exchange(self, request, deadline):
         process = self.process or self._start()
@@ -113,6 +114,11 @@ class Executor:
             self.cpu_before += self.process.cpu_seconds() or 0.0
             self.process.stop()
             self.process = None
+
+    @property
+    def cold(self):
+        """No executor runs: the next request starts one (the runner warms it up first)."""
+        return self.process is None
 
     @property
     def memory_limits(self):
