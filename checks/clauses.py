@@ -72,4 +72,12 @@ CLAUSES = (
     ('6', 'each exercise graded on its own; combined properties in the later exercise', (),
      'by tests of the grader: the reference with exercise 2, 3 or 5 undone keeps full marks in '
      'the later exercises that meet it (tests/checks/test_combined.py)'),
+    ('A', 'each operation an engine declares, alone and times a Parameter: neg, sub, div, pow '
+     '(by a constant), exp, log, tanh, and add, mul, relu, sigmoid as engines build them',
+     ('core.neg', 'core.sub', 'core.div', 'core.pow', 'core.exp', 'core.log', 'core.tanh',
+      'core.engine_add', 'core.engine_mul', 'core.engine_relu', 'core.engine_sigmoid'), ''),
+    ('A', 'a plain number on either side of +, -, * and /', ('core.constants',), ''),
+    ('A', 'after backward(), every node holds d root / d node', ('core.all_gradients',), ''),
+    ('A', 'repeated backward passes, rebuilds over the same leaves and zero_grad() follow the '
+     'declared rule (accumulate, reset, reseed)', ('core.repeated_backward',), ''),
 )

@@ -7,17 +7,25 @@ import json
 from dataclasses import dataclass, field, replace
 
 LEAF_KINDS = ('input', 'param')
-OPERATION_KINDS = ('add', 'mul', 'relu', 'sigmoid')
-UNARY_KINDS = ('relu', 'sigmoid')
+CONSTANT = 'const'  # a plain number as an operand (2 * x, x - 1): no node, no gradient
+ARTICLE_KINDS = ('add', 'mul', 'relu', 'sigmoid')            # the article's operations
+ENGINE_KINDS = ('neg', 'sub', 'div', 'pow', 'exp', 'log', 'tanh')  # more of scalar engines
+OPERATION_KINDS = ARTICLE_KINDS + ENGINE_KINDS
+UNARY_KINDS = ('relu', 'sigmoid', 'neg', 'exp', 'log', 'tanh')
+BINARY_KINDS = ('sub', 'div', 'pow')  # pow's exponent (its second operand) is always a constant
 CLASS_NAMES = {'add': 'Add', 'mul': 'Multiply', 'relu': 'ReLU', 'sigmoid': 'Sigmoid',
-               'input': 'Input', 'param': 'Parameter'}
+               'input': 'Input', 'param': 'Parameter', 'neg': 'Neg', 'sub': 'Sub', 'div': 'Div',
+               'pow': 'Pow', 'exp': 'Exp', 'log': 'Log', 'tanh': 'Tanh', 'const': 'Constant'}
+FUNCTIONS = ('relu', 'sigmoid', 'exp', 'log', 'tanh')  # written f(x) in formulas
+INFIX = {'add': ' + ', 'sub': ' - ', 'mul': ' * ', 'div': ' / ', 'pow': ' ** '}
+PRECEDENCE = {'add': 1, 'sub': 1, 'mul': 2, 'div': 2, 'neg': 3, 'pow': 4}
 
 
 @dataclass(frozen=True)
 class Node:
-    kind: str                     # one of LEAF_KINDS + OPERATION_KINDS
+    kind: str                     # one of LEAF_KINDS, CONSTANT, OPERATION_KINDS
     operands: tuple = ()          # indices of earlier nodes (operations only)
-    value: float = 0.0            # leaves only
+    value: float = 0.0            # leaves and constants only
     learning_rate: float = 0.0    # parameters only
     name: str = None              # inputs only, when the check names them
 
@@ -112,6 +120,17 @@ class Graph:
                                    operands=tuple(new_index[o] for o in self.nodes[old].operands))
                            for old in sorted(reachable)))
 
+    def without_single_operands(self):
+        """The same function with every one-operand sum or product (the operand itself) replaced
+        by its operand: engines build x for Add([x]), so the two would be one object."""
+        target = list(range(len(self.nodes)))
+        for i, node in enumerate(self.nodes):
+            if node.kind in ('add', 'mul') and len(node.operands) == 1:
+                target[i] = target[node.operands[0]]
+        nodes = tuple(replace(node, operands=tuple(target[o] for o in node.operands))
+                      for node in self.nodes)
+        return Graph(nodes[:target[self.root] + 1]).pruned()  # the root may be one of them
+
     # --- how a report shows it -------------------------------------------------------------
 
     def label(self, i):
@@ -127,12 +146,27 @@ class Graph:
         node = self.nodes[i]
         if node.kind in LEAF_KINDS:
             return self.label(i)
+        if node.kind == CONSTANT:
+            return repr(node.value) if node.value >= 0 else f'({node.value!r})'
         parts = [self.formula(operand) for operand in node.operands]
-        if node.kind in UNARY_KINDS:
+        if node.kind in FUNCTIONS:
             return f'{node.kind}({parts[0]})'
-        if node.kind == 'add':
-            return ' + '.join(parts) if i == self.root else '(' + ' + '.join(parts) + ')'
-        return ' * '.join(parts)  # an Add operand already carries its parentheses
+        if node.kind == 'neg':
+            return '-' + self._tight(node.operands[0], parts[0], PRECEDENCE['neg'])
+        if node.kind in ('add', 'sub'):  # a sum below the root carries its own parentheses
+            text = INFIX[node.kind].join(parts)
+            return text if i == self.root else f'({text})'
+        if node.kind == 'mul':
+            return ' * '.join(parts)
+        if node.kind == 'div':  # a / (b * c): the divisor binds tighter than a product
+            return f'{parts[0]} / {self._tight(node.operands[1], parts[1], PRECEDENCE["div"] + 1)}'
+        return f'{self._tight(node.operands[0], parts[0], PRECEDENCE["pow"] + 1)} ** {parts[1]}'
+
+    def _tight(self, i, text, precedence):
+        """`text` (operand i's formula) in parentheses when it binds less tightly than needed."""
+        kind = self.nodes[i].kind  # a sum below the root is already in parentheses
+        loose = PRECEDENCE.get(kind, 9) < precedence and kind not in ('add', 'sub')
+        return f'({text})' if loose else text
 
     def tree_text(self):
         """An indented tree in the article's class names; a shared node is shown once, then by #."""
@@ -144,6 +178,8 @@ class Graph:
                 extra = f', learning_rate={node.learning_rate!r}' if node.kind == 'param' else ''
                 lines.append(f'{pad}{CLASS_NAMES[node.kind]}(value={node.value!r}{extra})'
                              f'  # {self.label(i)}')
+            elif node.kind == CONSTANT:
+                lines.append(f'{pad}{node.value!r}  # a plain number')
             elif i in shown:
                 lines.append(f'{pad}<the {CLASS_NAMES[node.kind]} #{i} above>')
             else:
@@ -170,6 +206,31 @@ class Graph:
                 children = ', '.join(names[o] for o in node.operands)
                 lines.append(f'{names[i]} = {module}.{CLASS_NAMES[node.kind]}([{children}])')
         lines.append(f'root = {names[self.root]}')
+        return '\n'.join(lines)
+
+    def engine_python(self, value_class='Value'):
+        """Python source that builds this graph with a micrograd-style Value class, runs backward()
+        and prints what the checks compare (for reproducing a failure by hand)."""
+        names, lines = {}, []
+        for i, node in enumerate(self.nodes):
+            if node.kind == CONSTANT:
+                names[i] = repr(node.value) if node.value >= 0 else f'({node.value!r})'
+                continue
+            names[i] = self.label(i) if node.kind in LEAF_KINDS else f'n{i}'
+            operands = [names[o] for o in node.operands]
+            if node.kind in LEAF_KINDS:
+                expression = f'{value_class}({node.value!r})'
+            elif node.kind in FUNCTIONS:
+                expression = f'{operands[0]}.{node.kind}()'
+            elif node.kind == 'neg':
+                expression = f'-{operands[0]}'
+            else:
+                expression = INFIX[node.kind].join(operands)
+            lines.append(f'{names[i]} = {expression}')
+        lines.append(f'root = {names[self.root]}')
+        lines.append('root.backward()')
+        grads = ', '.join(f'{self.label(i)}.grad' for i in self.parameters)
+        lines.append(f'print(root.data{", " + grads if grads else ""})')
         return '\n'.join(lines)
 
     # --- as data -----------------------------------------------------------------------------

@@ -15,39 +15,63 @@ def sigmoid(x):
     return np.exp(-np.logaddexp(0.0, -x))  # = 1 / (1 + e^-x), without overflow
 
 
+FUNCTIONS = {'relu': lambda x: np.maximum(x, 0.0), 'sigmoid': sigmoid, 'neg': np.negative,
+             'exp': np.exp, 'log': np.log, 'tanh': np.tanh}
+#: f'(x), given x and f(x)
+SLOPES = {'relu': lambda x, y: (x > 0).astype(float), 'sigmoid': lambda x, y: y * (1.0 - y),
+          'neg': lambda x, y: -np.ones_like(x), 'exp': lambda x, y: y, 'log': lambda x, y: 1.0 / x,
+          'tanh': lambda x, y: 1.0 - y * y}
+
+
 def evaluate(graph, overrides=None):
-    """The value of every node; `overrides` maps leaf indices to values (arrays broadcast)."""
+    """The value of every node; `overrides` maps leaf indices to values (arrays broadcast).
+    Outside an operation's domain (log of a negative number, ...) the value is NaN: see in_domain."""
     overrides = overrides or {}
     values = []
-    for i, node in enumerate(graph.nodes):
-        x = [values[o] for o in node.operands]
-        if node.kind in ('input', 'param'):
-            values.append(np.asarray(overrides.get(i, node.value), dtype=float))
-        elif node.kind == 'add':
-            values.append(sum(x[1:], x[0]))
-        elif node.kind == 'mul':
-            values.append(np.prod(np.broadcast_arrays(*x), axis=0))
-        elif node.kind == 'relu':
-            values.append(np.maximum(x[0], 0.0))
-        elif node.kind == 'sigmoid':
-            values.append(sigmoid(x[0]))
-        else:
-            raise ValueError(f'unknown node kind {node.kind!r}')
+    with np.errstate(all='ignore'):
+        for i, node in enumerate(graph.nodes):
+            x = [values[o] for o in node.operands]
+            if node.kind in ('input', 'param', 'const'):
+                values.append(np.asarray(overrides.get(i, node.value), dtype=float))
+            else:
+                values.append(np.asarray(_apply(node.kind, x), dtype=float))
     return values
 
 
+def _apply(kind, x):
+    if kind == 'add':
+        return sum(x[1:], x[0])
+    if kind == 'mul':
+        return np.prod(np.broadcast_arrays(*x), axis=0)
+    if kind in FUNCTIONS:
+        return FUNCTIONS[kind](x[0])
+    if kind == 'sub':
+        return x[0] - x[1]
+    if kind == 'div':
+        return x[0] / x[1]
+    if kind == 'pow':
+        return np.power(x[0], x[1])
+    raise ValueError(f'unknown node kind {kind!r}')
+
+
 def local_derivatives(node, operand_values, own_value):
-    """d node / d operand k, for each k; ReLU gives 0 at exactly 0 (callers avoid the kink)."""
-    if node.kind == 'add':
-        return [np.ones_like(v) for v in operand_values]
-    if node.kind == 'mul':
-        return [np.prod(np.broadcast_arrays(*(operand_values[:k] + operand_values[k + 1:]),
-                                            np.ones_like(own_value)), axis=0)
-                for k in range(len(operand_values))]
-    if node.kind == 'relu':
-        return [(operand_values[0] > 0).astype(float)]
-    if node.kind == 'sigmoid':
-        return [own_value * (1.0 - own_value)]
+    """d node / d operand k, for each k; ReLU gives 0 at exactly 0 (callers avoid the kink).
+    A constant operand (pow's exponent) gets 0: nothing below it needs a derivative."""
+    x, kind = operand_values, node.kind
+    with np.errstate(all='ignore'):
+        if kind == 'add':
+            return [np.ones_like(v) for v in x]
+        if kind == 'mul':
+            return [np.prod(np.broadcast_arrays(*(x[:k] + x[k + 1:]), np.ones_like(own_value)),
+                            axis=0) for k in range(len(x))]
+        if kind == 'sub':
+            return [np.ones_like(x[0]), -np.ones_like(x[1])]
+        if kind == 'div':
+            return [1.0 / x[1], -x[0] / x[1] ** 2]
+        if kind == 'pow':
+            return [x[1] * np.power(x[0], x[1] - 1.0), np.zeros_like(x[1])]
+        if kind in SLOPES:
+            return [SLOPES[kind](x[0], own_value)]
     return []
 
 
@@ -63,6 +87,19 @@ def derivatives(graph, overrides=None, root=None):
         for operand, local in zip(node.operands, locals_):
             adjoint[operand] = adjoint[operand] + adjoint[i] * local
     return adjoint
+
+
+def after_backward(graph, before, root, rule):
+    """Every node's gradient after a backward pass from node `root`, given the gradients `before`
+    ({node index: gradient, or None where unknown}): 'accumulate' adds d root / d node to them,
+    'reset' replaces them; nodes the root does not reach keep theirs."""
+    exact, after = derivatives(graph, root=root), dict(before)
+    for i in graph.below(root) & set(after):
+        if rule == 'reset':
+            after[i] = float(exact[i])
+        elif after[i] is not None:
+            after[i] += float(exact[i])
+    return after
 
 
 def softmax(z):
@@ -89,10 +126,9 @@ class Expected:
 def expected(graph):
     values = evaluate(graph)
     adjoint = derivatives(graph)
-    magnitude = evaluate(absolute(graph))
-    abs_adjoint = derivatives(absolute(graph))
+    magnitude, abs_adjoint = error_scales(graph, values)
     # How far each ReLU input is from the kink, relative to the size of what it sums.
-    relu_inputs = [abs(float(values[node.operands[0]])) / (1.0 + float(magnitude[node.operands[0]]))
+    relu_inputs = [abs(float(values[node.operands[0]])) / (1.0 + magnitude[node.operands[0]])
                    for node in graph.nodes if node.kind == 'relu']
     leaves = graph.parameters + graph.inputs
     return Expected(
@@ -102,6 +138,96 @@ def expected(graph):
         gradient_scale={i: float(abs_adjoint[i]) + 1.0 for i in leaves},
         relu_margin=min(relu_inputs, default=float('inf')),
     )
+
+
+def error_scales(graph, values):
+    """How large the rounding of each node's value and of each d root / d node can get, in units
+    of the machine epsilon, to first order. Sums and products take the sizes of their terms (the
+    graph over |leaf values|); the other operations add |f'| times their operand's scale, and
+    their slopes |f''| times it too. Returns (value scale per node, gradient scale per node)."""
+    v = [float(x) for x in values]
+    m = []
+    for node in graph.nodes:
+        ms = [m[o] for o in node.operands]
+        xs = [v[o] for o in node.operands]
+        if node.kind in ('input', 'param', 'const'):
+            m.append(abs(node.value))
+        elif node.kind in ('add', 'sub'):
+            m.append(sum(ms))
+        elif node.kind == 'mul':
+            m.append(float(np.prod(ms)))
+        elif node.kind in ('relu', 'neg'):
+            m.append(ms[0])
+        elif node.kind == 'sigmoid':
+            m.append(float(sigmoid(ms[0])))
+        else:
+            slopes = _slope_bounds(node.kind, xs, ms)
+            m.append(abs(v[len(m)]) + sum(abs(f1) * mk for (f1, _), mk in zip(slopes, ms)))
+    # Reverse: the size of each d root / d node (every term in absolute value), plus what the
+    # rounding of the values feeding a slope adds to it (f'' times their scale).
+    size, error = [0.0] * len(graph.nodes), [0.0] * len(graph.nodes)
+    size[graph.root] = 1.0
+    for i in range(graph.root, -1, -1):
+        node = graph.nodes[i]
+        ms = [m[o] for o in node.operands]
+        for operand, (slope, curvature) in zip(node.operands, _local_bounds(node, v, ms)):
+            size[operand] += size[i] * slope
+            error[operand] += error[i] * slope + size[i] * curvature * sum(ms)
+    return m, [a + e for a, e in zip(size, error)]
+
+
+def _local_bounds(node, v, ms):
+    """Per operand, (|d node / d operand|, the size of its own derivative)."""
+    kind = node.kind
+    if not node.operands or kind in ('add', 'sub', 'relu', 'neg'):
+        return [(1.0, 0.0)] * len(ms)
+    if kind == 'mul':  # the graph over |leaf values|, as for the value
+        return [(float(np.prod(ms[:k] + ms[k + 1:])), 0.0) for k in range(len(ms))]
+    if kind == 'sigmoid':
+        s = float(sigmoid(ms[0]))
+        return [(s * (1.0 - s), 0.0)]
+    xs = [v[o] for o in node.operands]
+    return [(abs(f1), abs(f2)) for f1, f2 in _slope_bounds(kind, xs, ms)]
+
+
+def _slope_bounds(kind, x, m):
+    """(f', the size of f'') per operand of exp, log, tanh, div, pow at the operands' values."""
+    if kind == 'exp':
+        return [(np.exp(x[0]), np.exp(x[0]))]
+    if kind == 'log':
+        return [(1.0 / x[0], 1.0 / x[0] ** 2)]
+    if kind == 'tanh':
+        t = np.tanh(x[0])
+        return [(1.0 - t * t, 2.0 * abs(t) * (1.0 - t * t) + 1.0)]
+    if kind == 'div':
+        a, b = x
+        return [(1.0 / b, 1.0 / b ** 2), (a / b ** 2, (1.0 + 2.0 * abs(a) / abs(b)) / b ** 2)]
+    if kind == 'pow':
+        base, c = x
+        return [(c * base ** (c - 1.0), c * (c - 1.0) * base ** (c - 2.0)), (0.0, 0.0)]
+    raise ValueError(f'unknown node kind {kind!r}')
+
+
+DOMAIN_MARGIN = 0.05   # log, a divisor, a negative or fractional power stay this far from 0
+LARGEST = 1e6          # no value or derivative beyond this: overflow is not what is checked
+
+
+def in_domain(graph):
+    """Whether every operation is well inside its domain, so that a correct engine computes the
+    graph without overflow or a singularity, and a small step of any leaf stays inside too."""
+    values = evaluate(graph)
+    if not all(np.isfinite(x) and abs(x) <= LARGEST for x in values):
+        return False
+    for node in graph.nodes:
+        x = [float(values[o]) for o in node.operands]
+        if node.kind == 'log' and x[0] < DOMAIN_MARGIN:
+            return False
+        if node.kind == 'div' and abs(x[1]) < DOMAIN_MARGIN:
+            return False
+        if node.kind == 'pow' and (x[1] < 0 or x[1] != int(x[1])) and not (
+                abs(x[0]) >= DOMAIN_MARGIN and (x[1] == int(x[1]) or x[0] > 0)):
+            return False
+    return all(np.isfinite(d) and abs(d) <= LARGEST for d in derivatives(graph))
 
 
 def absolute(graph):

@@ -19,11 +19,13 @@ class Check:
     hint: str               # what to look at when it fails
     verify: object          # verify(ctx, case): returns normally or raises failures.Mismatch
     cases: object = None    # cases(ctx) -> Hypothesis strategy; None: verify(ctx, None) once
-    level: str = 'article'  # 'functional' checks run through any adapter; 'article' need the API
+    level: str = 'article'  # 'functional': through any adapter; 'article': needs the article's API;
+    #                         'engine': through any adapter but the article's (docs/adapters.md)
     operations: frozenset = frozenset()  # operation kinds the check cannot do without
     examples: float = 1.0   # share of the profile's example budget
     probes: tuple = ()      # for single-operation probes: the kinds they judge
     fixed: tuple = ()       # cases run before the generated ones: edge cases chance may not draw
+    #                         (or a function of the check's context giving them)
 
 
 CHECKS = []
@@ -38,7 +40,8 @@ def check(id, points, description, hint, cases=None, level='article', operations
     def register(verify):
         assert all(c.id != id for c in CHECKS), f'duplicate check id {id}'
         CHECKS.append(Check(id, exercise, points, description, hint, verify, cases, level,
-                            frozenset(operations), examples, tuple(probes), tuple(fixed)))
+                            frozenset(operations), examples, tuple(probes),
+                            fixed if callable(fixed) else tuple(fixed)))
         return verify
 
     return register

@@ -230,6 +230,9 @@ def run(check, executor, spec, seed=DEFAULT_SEED, profile='quick', budget=None, 
         if check.level == 'engine' and 'article' in spec.levels:
             raise CannotCheck('a check of scalar engines: the article\'s API is judged by its own '
                               'checks')
+        if check.level == 'engine' and 'article' in spec.levels:
+            raise CannotCheck('a check of scalar engines: the article\'s API is judged by its own '
+                              'checks')
         if missing:
             raise CannotCheck(f'{spec.name} does not support {", ".join(sorted(missing))}')
         if replay is not None:
@@ -239,7 +242,8 @@ def run(check, executor, spec, seed=DEFAULT_SEED, profile='quick', budget=None, 
         else:
             strategy = check.cases(ctx)
             test = given(strategy)(bounded)
-            for case in reversed(check.fixed):  # Hypothesis runs explicit examples first, in order
+            fixed = check.fixed(ctx) if callable(check.fixed) else check.fixed
+            for case in reversed(fixed):  # Hypothesis runs explicit examples first, in order
                 test = example(case)(test)
             test = hypothesis_settings(profile, check.examples)(test)
             try:

@@ -6,6 +6,10 @@ student's module and `build(graph)` makes the graph out of its classes. A user's
 subclasses one of them. What an adapter *declares* (`levels`, `operations`) is read by the grader
 from the adapter's source, never from this process: nothing here can change what is graded.
 """
+import functools
+import importlib
+import operator
+
 CLASS_NAMES = {'add': 'Add', 'mul': 'Multiply', 'relu': 'ReLU', 'sigmoid': 'Sigmoid',
                'input': 'Input', 'param': 'Parameter'}
 OPERATIONS = frozenset({'add', 'mul', 'relu', 'sigmoid'})
@@ -25,6 +29,13 @@ class Adapter:
 
     def gradient(self, graph):
         """Build `graph` afresh and return {parameter index: d root / d parameter}."""
+        raise NotImplementedError
+
+    def session(self, graph):
+        """Optional, for the checks of repeated backward passes: `graph` built once, as an object
+        with backward(i) (a backward pass from node i), grads() ({node index: its gradient},
+        for every node but constants), zero_grad() (every node's gradient back to 0) and
+        rebuild() (the operations built afresh over the same Inputs and Parameters)."""
         raise NotImplementedError
 
 
@@ -52,3 +63,83 @@ class ArticleAdapter(Adapter):
                 cls = getattr(self.api, CLASS_NAMES[node.kind])
                 built.append(cls([built[o] for o in node.operands]))
         return built
+
+
+INFIX = {'add': operator.add, 'mul': operator.mul, 'sub': operator.sub, 'div': operator.truediv,
+         'pow': operator.pow}
+
+
+def build_by_operators(graph, leaf, call=None):
+    """The graph through Python's operators, a list indexed like graph.nodes: `leaf(value)` for
+    each Input and Parameter, a plain float for each constant, `+ - * / **` and unary minus for
+    the arithmetic (n-ary sums and products left to right), `call(kind, x)` for the functions
+    (default: the method of that name, x.relu()). Each node is built once and reused."""
+    call = call or (lambda kind, x: getattr(x, kind)())
+    built = []
+    for node in graph.nodes:
+        x = [built[o] for o in node.operands]
+        if node.kind in ('input', 'param'):
+            built.append(leaf(node.value))
+        elif node.kind == 'const':
+            built.append(node.value)
+        elif node.kind == 'neg':
+            built.append(-x[0])
+        elif node.kind in INFIX:
+            built.append(functools.reduce(INFIX[node.kind], x))
+        else:
+            built.append(call(node.kind, x[0]))
+    return built
+
+
+class ValueAdapter(Adapter):
+    """The micrograd convention: `Value(x)` with `.data`, `.grad`, operators and methods, and
+    `root.backward()` filling `.grad` (docs/adapters.md). The grader found the class in the
+    source and decided what it is graded on; `location` is where it lives in the module."""
+
+    name = 'Value engine (micrograd convention)'
+
+    def __init__(self, module, location='Value'):
+        *submodule, name = location.split('.')  # 'engine.Value': in the package's engine.py
+        if submodule:
+            module = importlib.import_module('.'.join([module.__name__] + submodule))
+        self.value_class = getattr(module, name)
+
+    def value(self, graph):
+        return build_by_operators(graph, self.value_class)[graph.root].data
+
+    def gradient(self, graph):
+        built = build_by_operators(graph, self.value_class)
+        built[graph.root].backward()
+        return {i: built[i].grad for i in graph.parameters}
+
+    def session(self, graph):
+        return ValueSession(graph, self.value_class)
+
+
+class ValueSession:
+    """One graph of Values, kept between backward passes; rebuild() makes its operations afresh
+    over the same leaf Values, as a training loop does at every step."""
+
+    def __init__(self, graph, value_class):
+        self.graph, self.value_class, self.leaves = graph, value_class, {}
+        self.rebuild()
+
+    def rebuild(self):
+        def leaf(value):  # the same leaf objects on every build
+            i = len(built_leaves)
+            built_leaves.append(self.leaves.setdefault(i, self.value_class(value)))
+            return built_leaves[-1]
+        built_leaves = []
+        built = build_by_operators(self.graph, leaf)
+        self.nodes = {i: built[i] for i, node in enumerate(self.graph.nodes)
+                      if node.kind != 'const'}
+
+    def backward(self, i):
+        self.nodes[i].backward()
+
+    def grads(self):
+        return {i: value.grad for i, value in self.nodes.items()}
+
+    def zero_grad(self):  # what micrograd's Module.zero_grad() does, for every node
+        for value in self.nodes.values():
+            value.grad = 0.0

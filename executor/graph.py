@@ -5,7 +5,8 @@ this is that list read into attribute form, nothing more.
 """
 from collections import namedtuple
 
-KINDS = ('input', 'param', 'add', 'mul', 'relu', 'sigmoid')
+KINDS = ('input', 'param', 'const', 'add', 'mul', 'relu', 'sigmoid',
+         'neg', 'sub', 'div', 'pow', 'exp', 'log', 'tanh')
 
 Node = namedtuple('Node', 'kind operands value learning_rate name')
 

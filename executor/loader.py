@@ -7,7 +7,7 @@ import importlib.util
 import os
 import sys
 
-from .adapters import Adapter, ArticleAdapter
+from .adapters import Adapter, ArticleAdapter, ValueAdapter
 
 
 class LoadError(Exception):
@@ -50,6 +50,12 @@ def _own_frames(error, path):
 
 def make_adapter(target, module):
     """The adapter requests go through: the article API, or the class of the user's file."""
+    if target.get('convention') == 'value':
+        try:
+            return ValueAdapter(module, target.get('adapter_class') or 'Value')
+        except BaseException as error:  # noqa: B902 - importing the engine's module ran its code
+            raise LoadError(f'{target["path"]}: the class Value could not be reached: '
+                            f'{type(error).__name__}: {error}') from None
     if not target.get('adapter_file'):
         return ArticleAdapter(module, name=target['path'] or target['name'],
                               source_paths=[target['path']] if target['path'] else ())

@@ -173,6 +173,21 @@ class Interpreter:
         gradient = self.adapter.gradient(Graph.from_data(data))
         return [[_index(key), value] for key, value in dict(gradient).items()]
 
+    def op_adapter_steps(self, out, data, steps):
+        """Backward passes and gradient readings on one graph built once (docs/adapters.md)."""
+        session, observed = self.adapter.session(Graph.from_data(data)), []
+        for step in steps:
+            if step[0] == 'backward':
+                session.backward(step[1])
+            elif step[0] == 'zero_grad':
+                session.zero_grad()
+            elif step[0] == 'rebuild':
+                session.rebuild()
+            else:
+                grads = dict(session.grads())
+                observed.append([[_index(key), value] for key, value in grads.items()])
+        return observed
+
     def op_macros(self, out):
         classes = macro_classes(self.objects.root)
         for i, cls in enumerate(classes[1:], 1):

@@ -4,6 +4,7 @@ import dataclasses
 import platform
 import shlex
 import sys
+from pathlib import Path
 
 import hypothesis
 import numpy
@@ -146,6 +147,7 @@ def _graphs(case):
 
 
 def _python(case, target):
+    """Code that rebuilds the failing case in the graded engine's own terms."""
     if case is None:
         return ''
     try:
@@ -154,8 +156,26 @@ def _python(case, target):
         return ''
     if len(graphs) != 1:
         return ''
-    module = target.name if target.kind != 'adapter' else 'impl'
-    return f'import {module} as impl\n' + graphs[0].python('impl')
+    graph = graphs[0]
+    if target.convention == 'value':
+        *submodule, cls = (target.adapter_class or 'Value').split('.')
+        return f'from {".".join([target.name] + submodule)} import {cls}\n' + \
+            graph.engine_python(cls)
+    if target.adapter_file:
+        return _adapter_call(graph, target)
+    return f'import {target.name} as impl\n' + graph.python('impl')
+
+
+def _adapter_call(graph, target):
+    """The graph as the grader sends it, and the calls it makes to the adapter."""
+    adapter = Path(target.adapter_file)
+    cls = target.adapter_class or '<YourAdapter>'
+    engine = f'import {target.name} as impl\n' if target.kind != 'adapter' else 'impl = None\n'
+    return (f'# run from the grader\'s folder, with {adapter.parent} on sys.path\n'
+            f'from executor.graph import Graph\nfrom {adapter.stem} import {cls}\n{engine}'
+            f'graph = Graph.from_data({graph.to_json()})\n'
+            f'adapter = {cls}(impl)  # or {cls}() if its constructor takes nothing\n'
+            'print(adapter.value(graph), adapter.gradient(graph))')
 
 
 def _culprit(check, result, failed_probes):

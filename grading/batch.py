@@ -43,6 +43,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
+from checks.adapters.limits import CEILINGS
 from checks.profiles import DEFAULT_SEED
 from checks.registry import EXERCISES
 
@@ -118,8 +119,11 @@ def grade_batch(args):
         # the CPUs left to each submission for its exercises (python grader.py -j)
         'exercise_jobs': max(1, min(default_jobs(), usable_cpus() // jobs)),
     }
-    # A backstop for a grader bug only: isolation already stops every check at its wall limit.
-    backstop = len(checks) * (config.limits.check_wall_seconds + 10) + 120
+    # A backstop for a grader bug only: isolation already stops every check at its wall limit,
+    # which an adapter may raise (up to its ceiling) unless grading.toml sets it.
+    wall = config.limits_for({'check_wall_seconds': CEILINGS['check_wall_seconds']}
+                             if args.adapter else {})[0].check_wall_seconds
+    backstop = len(checks) * (wall + 10) + 120
     empty = {'max_score': sum(points.values()),
              'exercises': {e: 0.0 for e in exercises}}
 

@@ -23,7 +23,7 @@ from . import sandbox as sandbox_module
 from .assemble import build_report
 from .formats import github, gradescope, json_format, junit, text
 from .isolation import default_jobs, run_exercises
-from .loader import UsageError, as_data, resolve, spec_of
+from .loader import UsageError, adapter_limits, as_data, resolve, spec_of
 from .processes import protect_process
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -202,6 +202,8 @@ def run_and_report(target, checks, config, seed, profile, replay=None, progress_
     only on the seed, never on `jobs` or timing."""
     started = time.perf_counter()
     spec = spec_of(target)
+    requested = adapter_limits(target, spec)
+    limits, set_by = config.limits_for(requested)
     try:
         mode, why = sandbox_module.choose()
         box = sandbox_module.Sandbox.create(mode, why)
@@ -230,7 +232,7 @@ def run_and_report(target, checks, config, seed, profile, replay=None, progress_
     job = {'target': as_data(target, spec), 'seed': seed, 'profile': profile,
            'spec': {'name': spec.name, 'levels': sorted(spec.levels),
                     'operations': sorted(spec.operations), 'class_name': spec.class_name},
-           'limits': dataclasses.asdict(config.limits), 'sandbox': box.state, 'replay': replay,
+           'limits': dataclasses.asdict(limits), 'sandbox': box.state, 'replay': replay,
            'graded': sorted(groups)}
     try:
         box.prepare(job['target'])
@@ -245,7 +247,8 @@ def run_and_report(target, checks, config, seed, profile, replay=None, progress_
     isolation = {'mode': box.mode, 'description': box.description, 'why': box.why}
     return build_report(target, checks, results, config, seed, profile,
                         ''.join(printed.get(e, '') for e in groups), time.perf_counter() - started,
-                        config.limits.available(box.mode), isolation=isolation,
+                        dict(limits.available(box.mode), set_by=set_by,
+                             requested_by_adapter=requested), isolation=isolation,
                         seed_secret=seed_secret)
 
 

@@ -1,4 +1,5 @@
 """grading.toml: points, visibility, seed, profile and limits, editable by an instructor."""
+import dataclasses
 from pathlib import Path
 
 try:
@@ -23,6 +24,9 @@ class Config:
         self.profile = grader.get('profile')
         self.limits = Limits(**{k: v for k, v in data.get('limits', {}).items()
                                 if k in Limits.__dataclass_fields__})
+        # the limits grading.toml sets itself: an adapter's request never changes those
+        self.explicit_limits = frozenset(k for k in data.get('limits', {})
+                                         if k in Limits.__dataclass_fields__)
         self.exercises = data.get('exercises', {})
         self.checks = data.get('checks', {})
         self._validate()
@@ -55,6 +59,21 @@ class Config:
                 for i in ids:
                     points[i] = points[i] * float(table['points']) / total if total else 0.0
         return points
+
+    def limits_for(self, requested=None):
+        """(Limits, {limit: who set it}) for a grade whose adapter asks for `requested`
+        ({limit: value}, checked by checks.adapters.limits): a request raises the default, never
+        lowers it, and a limit grading.toml sets itself wins over it. Who set a limit is
+        'grading.toml', 'adapter' or 'default'."""
+        values, set_by = dataclasses.asdict(self.limits), {}
+        for key in values:
+            if key in self.explicit_limits:
+                set_by[key] = 'grading.toml'
+            elif key in (requested or {}) and requested[key] > values[key]:
+                values[key], set_by[key] = requested[key], 'adapter'
+            else:
+                set_by[key] = 'default'
+        return Limits(**values), set_by
 
     def visibility(self, check):
         return self.checks.get(check.id, {}).get(

@@ -29,8 +29,7 @@ def judge(conn, job):
     sandbox = Sandbox.attach(job['sandbox'])
     if sandbox.mode == 'none':
         become_subreaper()
-    spec = AdapterSpec(job['spec']['name'], frozenset(job['spec']['levels']),
-                       frozenset(job['spec']['operations']), job['spec']['class_name'])
+    spec = AdapterSpec.from_data(job['spec'])
     output = Output()
     executor = Executor(sandbox, job['target'], job['limits'], len(job['checks']), output)
     budget = runner.Budget(job['limits']['example_seconds'], job['limits']['check_wall_seconds'],

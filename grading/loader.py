@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from checks.adapters import SpecError, article_spec, read_spec
+from checks.adapters.limits import read_limits
 
 
 class UsageError(Exception):
@@ -84,6 +85,16 @@ def spec_of(target):
         return article_spec(target.label)
     try:
         return read_spec(target.adapter_file, target.adapter_class)
+    except SpecError as error:
+        raise UsageError(str(error)) from None
+
+
+def adapter_limits(target, spec):
+    """{limit: value} the adapter of `target` asks for in its source ({} without an adapter)."""
+    if not target.adapter_file:
+        return {}
+    try:
+        return read_limits(target.adapter_file, spec.class_name)
     except SpecError as error:
         raise UsageError(str(error)) from None
 

@@ -12,21 +12,24 @@ import dataclasses
 from checks import runner
 
 from .channel import Output
-from .isolation import Limits
+from .config import Config
 from .judge import Executor
-from .loader import as_data, resolve, spec_of
+from .loader import adapter_limits, as_data, resolve, spec_of
 from .sandbox import Sandbox
 
 
 class Implementation:
     """An implementation behind a running executor; `run(check)` grades one check."""
 
-    def __init__(self, executor, spec, output):
-        self.executor, self.spec, self.output = executor, spec, output
+    def __init__(self, executor, spec, output, limits):
+        self.executor, self.spec, self.output, self.limits = executor, spec, output, limits
 
     def run(self, check, seed=runner.DEFAULT_SEED, profile='quick', replay=None, budget=None):
+        budget = budget or runner.Budget(self.limits.example_seconds,
+                                         self.limits.check_wall_seconds,
+                                         self.limits.check_cpu_seconds)
         return runner.run(check, self.executor, self.spec, seed=seed, profile=profile,
-                          budget=budget or runner.Budget(), replay=replay)
+                          budget=budget, replay=replay)
 
     def printed(self):
         return self.output.text()
@@ -34,17 +37,19 @@ class Implementation:
 
 @contextlib.contextmanager
 def executor_for(impl, adapter=None, mode='none', limits=None):
-    """An Implementation for --impl `impl` (and --adapter `adapter`), stopped on leaving."""
+    """An Implementation for --impl `impl` (and --adapter `adapter`), stopped on leaving; under
+    `limits`, or the defaults raised as the adapter asks (as grader.py does)."""
     target = resolve(None if impl is None else str(impl), adapter)
     spec = spec_of(target)
     data = as_data(target, spec)
+    limits = limits or Config().limits_for(adapter_limits(target, spec))[0]
     box = Sandbox.create(mode, 'local')
     executor = None
     try:
         box.prepare(data)
         output = Output()
-        executor = Executor(box, data, dataclasses.asdict(limits or Limits()), 50, output)
-        yield Implementation(executor, spec, output)
+        executor = Executor(box, data, dataclasses.asdict(limits), 50, output)
+        yield Implementation(executor, spec, output, limits)
     finally:
         if executor:
             executor.stop()

@@ -76,6 +76,25 @@ class Driver:
                                           for g in graphs])
         return self.remote.fetch_all([self.build(g)[g.root].forward() for g in graphs])
 
+    def session_steps(self, graph, steps):
+        """Run `steps` (('backward', i) or ('zero_grad',)) on one build of `graph` through the
+        adapter's session(); the gradients of every node after each step, as {index: value}."""
+        from ..remote import raise_bad_answer
+        data = [list(step) for step in steps]
+        steps_with_readings = [s for step in data for s in (step, ['grads'])]
+        observed = self.remote.fetch(self.remote.step('adapter_steps', graph.to_data(),
+                                                      steps_with_readings))
+        if not (isinstance(observed, list) and len(observed) == len(data)
+                and all(isinstance(o, list) for o in observed)):
+            raise_bad_answer('gradient readings that are not one list per step')
+        readings = []
+        for pairs in observed:
+            if not all(isinstance(p, list) and len(p) == 2 and type(p[0]) is int for p in pairs):
+                raise Mismatch('the adapter\'s session grads() should return a dict '
+                               '{node index: gradient}')
+            readings.append({k: v for k, v in pairs})
+        return readings
+
     def gradient(self, graph, upstream=UPSTREAM):
         """{parameter index: d root / d parameter}: read from the update one backward(upstream)
         makes at the article level; what the adapter returns at the functional level."""

@@ -9,10 +9,13 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..graphs import OPERATION_KINDS
+from ..graphs import ARTICLE_KINDS, CONSTANT, OPERATION_KINDS
 
-ALL_OPERATIONS = frozenset(OPERATION_KINDS)
+ALL_OPERATIONS = frozenset(ARTICLE_KINDS)                # the default: the article's four
+KNOWN_OPERATIONS = frozenset(OPERATION_KINDS) | {CONSTANT}  # what an adapter may declare
 LEVELS = frozenset({'functional', 'article'})
+#: what a second backward() does to gradients already there (docs/adapters.md, "State")
+BACKWARD_RULES = frozenset({'accumulate', 'reset', 'reseed'})
 BASES = {'Adapter': frozenset({'functional'}), 'ArticleAdapter': LEVELS}
 
 
@@ -26,10 +29,21 @@ class AdapterSpec:
     levels: frozenset
     operations: frozenset
     class_name: str = ''      # the adapter class the executor must use ('' for the article API)
+    repeated_backward: frozenset = frozenset()  # BACKWARD_RULES it may follow; empty: no session()
 
     @property
     def article(self):
         return 'article' in self.levels
+
+    def to_data(self):
+        return {'name': self.name, 'levels': sorted(self.levels),
+                'operations': sorted(self.operations), 'class_name': self.class_name,
+                'repeated_backward': sorted(self.repeated_backward)}
+
+    @classmethod
+    def from_data(cls, data):
+        return cls(data['name'], frozenset(data['levels']), frozenset(data['operations']),
+                   data['class_name'], frozenset(data.get('repeated_backward', ())))
 
 
 def article_spec(name):
@@ -57,12 +71,21 @@ def read_spec(path, class_name=''):
     if not levels <= LEVELS or 'functional' not in levels:
         raise SpecError(f'{path}: {cls.name}.levels must be frozenset({{"functional"}}) or '
                         'frozenset({"functional", "article"})')
-    unknown = set(operations) - ALL_OPERATIONS
+    unknown = set(operations) - KNOWN_OPERATIONS
     if unknown:
         raise SpecError(f'{path}: {cls.name}.operations names {", ".join(sorted(unknown))}; the '
-                        f'operations the checks know are {", ".join(sorted(ALL_OPERATIONS))}')
+                        f'operations the checks know are {", ".join(sorted(KNOWN_OPERATIONS))}')
+    if not set(operations) - {CONSTANT}:
+        raise SpecError(f'{path}: {cls.name}.operations declares no operation: name at least one '
+                        f'of {", ".join(sorted(KNOWN_OPERATIONS - {CONSTANT}))}')
+    rules = declared.get('repeated_backward', frozenset())
+    if not rules <= BACKWARD_RULES:
+        raise SpecError(f'{path}: {cls.name}.repeated_backward names '
+                        f'{", ".join(sorted(rules - BACKWARD_RULES))}; the rules the checks know '
+                        f'are {", ".join(sorted(BACKWARD_RULES))} (docs/adapters.md, "State")')
     name = declared.get('name', cls.name)
-    return AdapterSpec(str(name), frozenset(levels), frozenset(operations), cls.name)
+    return AdapterSpec(str(name), frozenset(levels), frozenset(operations), cls.name,
+                       frozenset(rules))
 
 
 def _base_levels(cls, classes, seen=()):
@@ -95,7 +118,7 @@ def _declarations(cls, classes, seen=()):
         key = getattr(target, 'id', None)
         if key == 'name':
             found['name'] = _literal(value, cls.name, key, str)
-        elif key in ('levels', 'operations'):
+        elif key in ('levels', 'operations', 'repeated_backward'):
             found[key] = frozenset(_literal(value, cls.name, key, frozenset))
     return found
 

@@ -6,7 +6,7 @@ output, output_format, tags, visibility.
 """
 import json
 
-from .text import _failure, seed_text
+from .text import _failure, limits_raised, seed_text
 
 
 def render(report):
@@ -34,6 +34,8 @@ def render(report):
                    f'{report.versions.get("grader")}, hypothesis '
                    f'{report.versions.get("hypothesis")}')
     summary.append(f'isolation: {report.isolation.get("description", "")}')
+    if limits_raised(report):
+        summary.append(f'limits raised at the adapter\'s request: {limits_raised(report)}')
     summary += report.notes
     results = {
         'score': round(report.score, 4),

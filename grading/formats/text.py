@@ -20,6 +20,9 @@ def render(report, colour=False):
     if report.isolation.get('mode') == 'none':
         out += [paint('Isolation: none. Your code ran as you, beside the grader: this is feedback, '
                       'not a protected grade.', 'dim'), '']
+    raised = limits_raised(report)
+    if raised:
+        out += [paint(f'Limits raised at the adapter\'s request: {raised}', 'dim'), '']
     for note in report.notes:
         out += [paint(f'! {note}', 'red'), '']
     for exercise in report.exercises:
@@ -53,6 +56,13 @@ def render(report, colour=False):
     total = f'Total: {_num(report.score)}/{_num(report.max_score)}'
     out.append(paint(total, 'green' if report.passed else 'bold'))
     return '\n'.join(out) + '\n'
+
+
+def limits_raised(report):
+    """'memory_mb 4096, example_seconds 10': the limits the adapter raised, or ''."""
+    set_by = report.limits.get('set_by') or {}
+    return ', '.join(f'{key} {report.limits.get(key)}' for key, who in set_by.items()
+                     if who == 'adapter')
 
 
 def seed_text(report):

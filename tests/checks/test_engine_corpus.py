@@ -1,0 +1,33 @@
+"""Engines graded by the Value convention: the lecture's engine gets every check it can take, and
+each planted bug (tests/corpus/bugs_engine.py) fails the check it names."""
+import pytest
+
+from checks import all_checks, get
+from corpus.bugs_engine import BUGS, ENGINE, write_engine_variant
+from grading.local import executor_for
+
+OPERATIONS = {'add', 'mul', 'sub', 'div', 'pow', 'neg', 'exp', 'log', 'tanh', 'relu', 'sigmoid',
+              'const'}
+
+
+def test_the_lecture_engine_is_recognised_with_every_operation():
+    with executor_for(ENGINE) as impl:
+        assert impl.spec.operations == OPERATIONS
+        assert impl.spec.repeated_backward == {'reseed', 'reset'}
+
+
+def test_the_lecture_engine_passes_every_check_it_can_take():
+    with executor_for(ENGINE) as impl:
+        results = {c.id: impl.run(c) for c in all_checks()}
+    taken = {i: r.status for i, r in results.items() if r.status != 'skipped'}
+    assert taken and set(taken.values()) == {'passed'}, {
+        i: (s, results[i].message) for i, s in taken.items() if s != 'passed'}
+    for_engines = {c.id for c in all_checks() if c.level in ('functional', 'engine')}
+    assert set(taken) == for_engines  # every check for engines, none of the article's
+
+
+@pytest.mark.parametrize('bug', BUGS, ids=lambda b: b.name)
+def test_each_engine_bug_fails_its_check(bug, tmp_path):
+    with executor_for(write_engine_variant(bug, tmp_path)) as impl:
+        result = impl.run(get(bug.check))
+    assert result.status in ('failed', 'error'), (bug.why, result.status, result.message)
