@@ -230,9 +230,6 @@ def run(check, executor, spec, seed=DEFAULT_SEED, profile='quick', budget=None, 
         if check.level == 'engine' and 'article' in spec.levels:
             raise CannotCheck('a check of scalar engines: the article\'s API is judged by its own '
                               'checks')
-        if check.level == 'engine' and 'article' in spec.levels:
-            raise CannotCheck('a check of scalar engines: the article\'s API is judged by its own '
-                              'checks')
         if missing:
             raise CannotCheck(f'{spec.name} does not support {", ".join(sorted(missing))}')
         if replay is not None:

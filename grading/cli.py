@@ -41,7 +41,9 @@ def parser():
     p.add_argument('--impl', help='what to grade: a package folder, a .py file or an importable '
                    'module name (default: exercises)')
     p.add_argument('--adapter', metavar='FILE[:CLASS]',
-                   help='grade another API through an Adapter subclass (docs/adapters.md)')
+                   help='grade another API through an Adapter subclass (docs/adapters.md); '
+                        '"value" grades a micrograd-style class Value with no adapter code '
+                        '(found by itself when --impl defines one)')
     p.add_argument('--exercise', action='append', choices=EXERCISES, metavar='EX',
                    help=f'grade only this exercise (repeatable): {", ".join(EXERCISES)}')
     p.add_argument('--check', action='append', metavar='ID',
@@ -230,8 +232,7 @@ def run_and_report(target, checks, config, seed, profile, replay=None, progress_
     # The longest exercises first, so that the last one to finish ends as early as it can.
     order = sorted(groups, key=lambda e: -expected_cost([c for c in checks if c.exercise == e]))
     job = {'target': as_data(target, spec), 'seed': seed, 'profile': profile,
-           'spec': {'name': spec.name, 'levels': sorted(spec.levels),
-                    'operations': sorted(spec.operations), 'class_name': spec.class_name},
+           'spec': spec.to_data(),
            'limits': dataclasses.asdict(limits), 'sandbox': box.state, 'replay': replay,
            'graded': sorted(groups)}
     try:

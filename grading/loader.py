@@ -8,11 +8,15 @@ import importlib.util
 import os
 import re
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from checks.adapters import SpecError, article_spec, read_spec
 from checks.adapters.limits import read_limits
+from checks.adapters.convention import find_value_class, value_spec
+
+BUILT_IN = {'value': 'the micrograd convention: a class Value with .data, .grad, backward() and '
+                     'operators (docs/adapters.md)'}
 
 
 class UsageError(Exception):
@@ -26,6 +30,7 @@ class Target:
     path: str        # the folder or file ('' for an installed module)
     adapter_file: str = ''   # a user-written adapter (--adapter FILE[:CLASS]), if any
     adapter_class: str = ''
+    convention: str = ''     # 'value': a micrograd-style Value class, graded without adapter code
 
     @property
     def label(self):
@@ -40,6 +45,8 @@ def resolve(impl, adapter=None, base=None):
     """What --impl (and --adapter) designate, checked on disk; raises UsageError."""
     base = Path(base or os.getcwd())
     adapter_spec = ('', '')
+    if adapter in BUILT_IN and not (base / adapter).is_file():
+        return _with_convention(resolve(impl, None, base), adapter, impl)
     if adapter:
         file, _, cls = adapter.rpartition(':') if re.search(r':\w+$', adapter) else (adapter, '', '')
         if not (base / file).is_file():
@@ -55,18 +62,38 @@ def resolve(impl, adapter=None, base=None):
             raise UsageError(f'--impl {impl}: the folder has no __init__.py, so it is not a '
                              'package. Point --impl at your package folder (e.g. exercises) or '
                              'at a single .py file.')
-        return Target('package', _module_name(candidate.name), str(candidate.resolve()),
-                      *adapter_spec)
+        return _detected(Target('package', _module_name(candidate.name),
+                                str(candidate.resolve()), *adapter_spec))
     if impl.endswith('.py'):
         if not candidate.is_file():
             raise UsageError(f'--impl {impl}: there is no such file.')
-        return Target('file', _module_name(candidate.stem), str(candidate.resolve()), *adapter_spec)
+        return _detected(Target('file', _module_name(candidate.stem), str(candidate.resolve()),
+                                *adapter_spec))
     if re.fullmatch(r'[A-Za-z_][\w.]*', impl):
         if importlib.util.find_spec(impl.split('.')[0]) is None:
             raise UsageError(f'--impl {impl}: no folder, file or installed module has that name. '
                              'Give a package folder, a .py file, or an importable module name.')
         return Target('module', impl, '', *adapter_spec)
     raise UsageError(f'--impl {impl}: not a folder, a .py file or a module name.')
+
+
+def _detected(target):
+    """A file or package without an adapter that defines a class Value and not the article's
+    classes is a micrograd-style engine: graded by the Value convention."""
+    found = None if target.adapter_file else find_value_class(target.path)
+    return target if found is None else replace(target, convention='value',
+                                                 adapter_class=found[0])
+
+
+def _with_convention(target, convention, impl):
+    if impl is None:
+        raise UsageError(f'--adapter {convention} grades the engine --impl names: give --impl '
+                         'FILE.py or a package folder holding its class Value')
+    if target.kind == 'module':
+        raise UsageError(f'--adapter {convention} reads the engine\'s source: give --impl the '
+                         'path of its .py file or package folder rather than a module name')
+    found = find_value_class(target.path)
+    return replace(target, convention=convention, adapter_class=found[0] if found else '')
 
 
 def _module_name(text):
@@ -81,6 +108,11 @@ def _module_name(text):
 
 def spec_of(target):
     """The AdapterSpec `target` is graded on: the article API, or what its adapter declares."""
+    try:
+        if target.convention == 'value':
+            return value_spec(target.path)
+    except SpecError as error:
+        raise UsageError(str(error)) from None
     if not target.adapter_file:
         return article_spec(target.label)
     try:
