@@ -76,7 +76,14 @@ class Executor:
         self.warm_ups = True  # the runner warms each fresh executor up, until a warm-up fails
 
     def exchange(self, request, deadline):
-        process = self.process or self._start()
+        process = self.process
+        if process is None:
+            # Starting the executor and importing the code (JAX: 3 s) are not the request's:
+            # its deadline moves by the time they took (the import has its own limit).
+            began = time.monotonic()
+            process = self._start()
+            if deadline is not None:
+                deadline += time.monotonic() - began
         try:
             return process.exchange(request, deadline)
         except AnswerTimeout:

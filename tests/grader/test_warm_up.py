@@ -165,3 +165,17 @@ def test_a_warm_up_runs_before_the_first_example_of_a_cold_executor():
     assert result.status == 'passed', result
     assert executor.deadlines[0] > 5 > 2 >= max(executor.deadlines[1:])
     assert executor.calls == result.examples + 1
+
+
+def test_an_import_is_not_charged_to_the_request_that_starts_the_executor(tmp_path):
+    """Without a warm-up (the runner stops making them after one failed), the first example of a
+    fresh executor starts it: its 2.5 s import must not count against the example's 2 s."""
+    from grading.local import executor_for
+    package = tmp_path / 'slow_import'
+    shutil.copytree(ROOT / 'reference', package, ignore=shutil.ignore_patterns('__pycache__'))
+    init = package / '__init__.py'
+    init.write_text('import time\ntime.sleep(2.5)\n' + init.read_text())
+    with executor_for(package) as impl:
+        impl.executor.warm_ups = False
+        result = impl.run(get('core.add'), budget=runner.Budget(example_seconds=2))
+    assert result.status == 'passed', result.message
