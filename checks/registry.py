@@ -26,13 +26,14 @@ class Check:
     probes: tuple = ()      # for single-operation probes: the kinds they judge
     fixed: tuple = ()       # cases run before the generated ones: edge cases chance may not draw
     #                         (or a function of the check's context giving them)
+    engine: tuple = ()      # (description, hint) in an engine's terms, for functional checks
 
 
 CHECKS = []
 
 
 def check(id, points, description, hint, cases=None, level='article', operations=(),
-          examples=1.0, probes=(), fixed=()):
+          examples=1.0, probes=(), fixed=(), engine=()):
     """Register the decorated verify(ctx, case) function as a check."""
     exercise = id.split('.')[0]
     assert exercise in EXERCISES, id
@@ -41,7 +42,7 @@ def check(id, points, description, hint, cases=None, level='article', operations
         assert all(c.id != id for c in CHECKS), f'duplicate check id {id}'
         CHECKS.append(Check(id, exercise, points, description, hint, verify, cases, level,
                             frozenset(operations), examples, tuple(probes),
-                            fixed if callable(fixed) else tuple(fixed)))
+                            fixed if callable(fixed) else tuple(fixed), tuple(engine)))
         return verify
 
     return register

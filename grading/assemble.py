@@ -55,7 +55,7 @@ def _relative(path):
 
 
 def build_report(target, checks, results, config, seed, profile, student_output, seconds,
-                 limits, isolation=None, seed_secret=False):
+                 limits, isolation=None, seed_secret=False, spec=None):
     points = config.points(checks)
     failed_probes = {kind: r.check_id for c in checks for kind in c.probes
                      for r in [results[c.id]] if r.status in ('failed', 'error', 'timeout')}
@@ -71,7 +71,7 @@ def build_report(target, checks, results, config, seed, profile, student_output,
             result = results[check.id]
             passed = result.status == 'passed'
             report.checks.append(CheckReport(
-                id=check.id, exercise=exercise, description=check.description, hint=check.hint,
+                id=check.id, exercise=exercise, **_words(check, target),
                 status=result.status, score=points[check.id] if passed else 0.0,
                 max_score=points[check.id] if result.status != 'skipped' else 0.0,
                 message=result.message, what=result.what, expected=result.expected,
@@ -96,7 +96,22 @@ def build_report(target, checks, results, config, seed, profile, student_output,
         implementation=target.label, seed=None if seed_secret else seed, profile=profile,
         versions=versions(), exercises=exercises, student_output=text, student_output_lines=lines,
         seconds=seconds, limits=limits, notes=notes, isolation=isolation, seed_secret=seed_secret,
-        grader_failed=failed))
+        grader_failed=failed, graded_as=graded_as(target, spec)))
+
+
+def _words(check, target):
+    """The check's description and hint, in an engine's terms where it has them."""
+    engine = check.engine if (target.convention or target.adapter_file) else ()
+    description, hint = engine or (check.description, check.hint)
+    return {'description': description, 'hint': hint}
+
+
+def graded_as(target, spec):
+    """What the implementation was graded as: the article's API, a Value engine, an adapter."""
+    api = 'value' if target.convention else 'adapter' if target.adapter_file else 'article'
+    if spec is None:
+        return {'api': api}
+    return {'api': api, 'name': spec.name, 'operations': sorted(spec.operations)}
 
 
 def inert_report(report):

@@ -73,6 +73,7 @@ class Report:
     isolation: dict = field(default_factory=dict)  # mode (bwrap, user, none), description, why
     seed_secret: bool = False   # the seed came from GRADER_SEED: reports do not show it
     grader_failed: list = field(default_factory=list)  # checks the grader itself failed on
+    graded_as: dict = field(default_factory=dict)  # api, name, operations (see report-format.md)
 
     @property
     def score(self):
@@ -99,6 +100,7 @@ class Report:
             'seconds': round(self.seconds, 3),
             'limits': self.limits,
             'isolation': self.isolation,
+            'graded_as': self.graded_as,
             'notes': self.notes,
             'student_output': self.student_output,
             'exercises': [{

@@ -143,7 +143,10 @@ def generated_trees(ctx):
 @check('core.forward', 3, 'forward() of generated trees equals the oracle', 
        'Evaluate every child, then apply op() to their values; the probes above name the '
        'operation when one of them is wrong.',
-       cases=generated_trees, level='functional', examples=1.5)
+       cases=generated_trees, level='functional', examples=1.5,
+       engine=('the value of generated expressions equals the oracle',
+               "Compute each operation's value from its operands' values; the probes above name "
+               'the operation when one of them is wrong.'))
 def verify_forward(ctx, graph):
     expected = oracle.expected(graph)
     check_value('the value of the root', ctx.adapter.value(graph), expected.value,
@@ -154,7 +157,11 @@ def verify_forward(ctx, graph):
        'one backward() on generated trees moves every Parameter by its exact gradient',
        'backward(d) must pass d * grad()[i] to child i, for every child, all the way down; each '
        'Parameter then moves by -learning_rate * (what reached it).',
-       cases=generated_trees, level='functional', examples=2)
+       cases=generated_trees, level='functional', examples=2,
+       engine=('one backward() on generated expressions gives every Parameter its exact gradient',
+               "Each node passes to each operand its local derivative times the node's own "
+               "gradient, added (+=) to the operand's; a node passes its gradient on only once "
+               'every node using it has.'))
 def verify_gradients(ctx, graph):
     expected = oracle.expected(graph)
     assume(off_kinks(expected))
@@ -165,7 +172,10 @@ def verify_gradients(ctx, graph):
        "each Parameter's gradient matches central differences of the implementation's forward()",
        "Your gradient disagrees with the slope of your own forward(): if forward() is right "
        "(core.forward), the bug is in grad() or backward().",
-       cases=generated_trees, level='functional')
+       cases=generated_trees, level='functional',
+       engine=("each Parameter's gradient matches central differences of the engine's own values",
+               'Your gradient disagrees with the slope of your own values: if core.forward '
+               'passes, the bug is in a derivative or in backward().'))
 def verify_finite_differences(ctx, graph):
     expected = oracle.expected(graph)
     assume(off_kinks(expected))

@@ -27,7 +27,12 @@ check('ex7.gradients', 3,
       'A node with several parents must receive the SUM of what each parent sends, and be '
       'processed (and updated) only once all of them have: go through the nodes in '
       'topological order, parents first, and update the Parameters after every partial is known.',
-      cases=generated_dags, level='functional', examples=3)(verify_gradients)
+      cases=generated_dags, level='functional', examples=3,
+      engine=('one backward() on generated graphs with shared nodes gives every Parameter its '
+              'exact gradient',
+              'A node used by several others must SUM (+=) what each sends, and pass its gradient '
+              'on only once all of them have: walk a topological order built with a visited set.')
+      )(verify_gradients)
 
 check('ex7.finite_differences', 1,
       "on generated DAGs each gradient matches central differences of the implementation's "
@@ -35,7 +40,12 @@ check('ex7.finite_differences', 1,
       'Your gradient disagrees with the slope of your own forward() on a graph with shared '
       'nodes: look for a shared node whose contributions are overwritten, or counted per path '
       'from values already updated.',
-      cases=generated_dags, level='functional')(verify_finite_differences)
+      cases=generated_dags, level='functional',
+      engine=("on generated graphs with shared nodes each gradient matches central differences of "
+              "the engine's own values",
+              'Your gradient disagrees with the slope of your own values on a graph with shared '
+              'nodes: look for a gradient overwritten (=) instead of added (+=), or a node '
+              'visited once per path.'))(verify_finite_differences)
 
 
 @st.composite
@@ -50,6 +60,8 @@ def repeated_children(draw, operations):
 @check('ex7.repeated_child', 1, 'Multiply([p, p]) is p^2 and Add([p, p, p]) is 3p, in value and '
        'gradient', 'A child listed twice gets a contribution from each position: sum them.',
        cases=lambda ctx: repeated_children(ctx.operations), level='functional',
+       engine=('p * p is p^2 and p + p + p is 3p, in value and gradient',
+               'x * x: both operands are x and each adds its share, 2x in all: use +=, not =.'),
        operations=('add', 'mul'))
 def verify_repeated_child(ctx, graph):
     expected = oracle.expected(graph)

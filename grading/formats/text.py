@@ -20,13 +20,21 @@ def render(report, colour=False):
     if report.isolation.get('mode') == 'none':
         out += [paint('Isolation: none. Your code ran as you, beside the grader: this is feedback, '
                       'not a protected grade.', 'dim'), '']
+    engine = graded_as(report)
+    if engine:
+        out += [paint(engine, 'dim'), '']
     raised = limits_raised(report)
     if raised:
         out += [paint(f'Limits raised at the adapter\'s request: {raised}', 'dim'), '']
     for note in report.notes:
         out += [paint(f'! {note}', 'red'), '']
+    not_graded = []  # exercises whose every check was skipped: one line at the end
     for exercise in report.exercises:
         score = f'{_num(exercise.score)}/{_num(exercise.max_score)}'
+        skipped = [c for c in exercise.checks if c.status == 'skipped']
+        if len(skipped) == len(exercise.checks):
+            not_graded.append(exercise)
+            continue
         if exercise.status == 'not_attempted':
             out.append(f'{exercise.id:5} {exercise.title:<52} '
                        + paint(f'not attempted  {score}', 'dim'))
@@ -38,14 +46,21 @@ def render(report, colour=False):
         colour_name = 'green' if exercise.status == 'passed' else 'red'
         out.append(paint(f'{exercise.id:5} {exercise.title:<52} {score:>14}', colour_name))
         for check in exercise.checks:
+            if check.status == 'skipped':
+                continue
             mark, name = MARKS[check.status]
             line = f'  {paint(mark, name)} {check.id:<28} {check.description}'
             if check.status not in ('passed', 'failed'):
                 line += paint(f'  [{check.status.replace("_", " ")}]', name)
             out.append(line)
-            if check.status not in ('passed', 'skipped'):
+            if check.status != 'passed':
                 out += ['      ' + line for line in _failure(check).splitlines()]
+        if skipped:
+            out.append(paint(f'  - {len(skipped)} skipped: {_skip_reasons(skipped)}', 'dim'))
         out.append('')
+    if not_graded:
+        out += [paint(f'Not graded: {", ".join(e.id for e in not_graded)}, every check skipped: '
+                      + _skip_reasons([c for e in not_graded for c in e.checks]), 'dim'), '']
     if out[-1]:
         out.append('')
     if report.student_output:
@@ -56,6 +71,23 @@ def render(report, colour=False):
     total = f'Total: {_num(report.score)}/{_num(report.max_score)}'
     out.append(paint(total, 'green' if report.passed else 'bold'))
     return '\n'.join(out) + '\n'
+
+
+def graded_as(report):
+    """'Graded as a Value engine (micrograd convention): add, mul, ...', or '' for the article."""
+    engine = report.graded_as or {}
+    if engine.get('api') in (None, 'article') or 'name' not in engine:
+        return ''
+    return f'Graded as {engine["name"]}, with the operations {", ".join(engine["operations"])}'
+
+
+def _skip_reasons(skipped):
+    """The skipped checks, one group per reason: 'core.x, core.y (reason); ...'."""
+    reasons = {}
+    for check in skipped:
+        reasons.setdefault(check.message or 'not applicable', []).append(check.id)
+    return '; '.join(f'{", ".join(ids) if len(ids) <= 3 else f"{len(ids)} checks"} ({reason})'
+                     for reason, ids in reasons.items())
 
 
 def limits_raised(report):
