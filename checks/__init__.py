@@ -4,7 +4,7 @@ Checks reach an implementation only through an adapter (checks.adapters), judge 
 own oracle (checks.oracle) on generated graphs (checks.strategies), and report through
 checks.runner. The checks themselves are in checks/groups, one module per exercise.
 """
-from .registry import EXERCISES, all_checks, get
+from .registry import EXERCISES, all_checks, article_checks, get
 from .runner import Result, run
 
-__all__ = ['EXERCISES', 'Result', 'all_checks', 'get', 'run']
+__all__ = ['EXERCISES', 'Result', 'all_checks', 'article_checks', 'get', 'run']

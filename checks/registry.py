@@ -54,6 +54,11 @@ def all_checks():
     return sorted(CHECKS, key=lambda c: (EXERCISES.index(c.exercise), not c.probes))
 
 
+def article_checks():
+    """The checks of the article's API: every check but those of scalar engines."""
+    return [c for c in all_checks() if c.level != 'engine']
+
+
 def get(check_id):
     for c in all_checks():
         if c.id == check_id:

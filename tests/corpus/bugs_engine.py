@@ -73,6 +73,9 @@ BUGS = [
          'self.grad += (out.data >= 0) * out.grad'),
     _bug('sigmoid_slope_incomplete', 'core.engine_sigmoid', "sigmoid's derivative written 1 - s",
          'self.grad += s * (1 - s) * out.grad', 'self.grad += (1 - s) * out.grad'),
+    _bug('add_forgets_second_operand', 'core.engine_add',
+         'a + b passes the gradient to a only', ADD_BACKWARD,
+         '            self.grad += out.grad'),
     _bug('add_overwrites', 'ex7.gradients', '= instead of +=: a node used twice keeps one use',
          ADD_BACKWARD, '            self.grad = out.grad\n            other.grad = out.grad'),
     # --- the backward walk ---

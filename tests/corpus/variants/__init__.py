@@ -119,8 +119,8 @@ def failures(name, seed, profile='quick', focus_only=False):
     focus_only: only the checks the variant covers. A plain function of plain arguments, so that
     a process pool can run it. One executor serves every check.
     """
-    from checks import all_checks
-    checks = all_checks()
+    from checks import article_checks
+    checks = article_checks()
     if name != 'reference':
         variant = by_name(name)
         checks = [c for c in checks if (variant.covers(c) or not focus_only)
