@@ -260,9 +260,10 @@ def run(check, executor, spec, seed=DEFAULT_SEED, profile='quick', budget=None, 
     except _OverBudget as error:
         return result('timeout', str(error), **_case(side['case']))
     except Mismatch as error:
-        return result('failed', error.what, what=error.what, expected=error.expected,
-                      actual=error.actual, notes=error.notes,
-                      blocked_by=error.blocked_by, **_case(side['case']))
+        failed = result('failed', error.what, what=error.what, expected=error.expected,
+                        actual=error.actual, notes=error.notes,
+                        blocked_by=error.blocked_by, **_case(side['case']))
+        return _confirmed(failed, side['case'], body, executor, result, check, replay)
     except (ExampleTimeout, _StopSearching):
         if side['crashes'] and not side['hangs']:
             return result('error', side['why'], **_case(side['case']))
@@ -271,7 +272,10 @@ def run(check, executor, spec, seed=DEFAULT_SEED, profile='quick', budget=None, 
     except ExecutorMisbehaved as error:
         return result('error', str(error), **_case(side['case']))
     except FlakyFailure as error:
-        return _flaky(result, error, budget, side)
+        flaky = _flaky(result, error, budget, side)
+        if flaky.status != 'failed' or side['case'] is None:
+            return flaky
+        return _in_a_fresh_process(flaky, side['case'], body, executor, result)
     except Unsatisfiable as error:
         return result('error', f'the grader could not generate examples ({error}): '
                       'please report this', **_case(side['case']))
@@ -346,9 +350,46 @@ def _flaky(result, error, budget, side):
         return result('timeout', f'an example ran longer than {budget.example_seconds:g} s, then '
                       f'{again}: most likely a slow first call (a JIT compiling, a cache '
                       'filling); it still counts as a time-out', **case)
-    return result('failed', 'the same example passed once and failed once: the results '
-                  'depend on earlier calls (state kept between calls?)',
+    return result('failed', 'the same example passed once and failed once',
                   notes=_first_line(causes[0]) if causes else '', **case)
+
+
+def _confirmed(failed, case, body, executor, result, check, replay):
+    """A failure, once more in a fresh executor: one that passes there depends on earlier calls
+    (the smallest case shown would mislead a student who runs it alone), and is reported so."""
+    if (case is None and check.cases is not None) or replay is not None or failed.blocked_by:
+        return failed
+    executor.stop()  # the next request starts a fresh one
+    try:
+        body(case)
+    except BaseException:  # noqa: B902 - it fails (or cannot run) there too: the failure stands
+        return failed
+    fields = {k: getattr(failed, k) for k in ('what', 'expected', 'actual', 'case', 'case_text')}
+    return result('failed', f'{failed.message}: this example fails after other examples but '
+                  'passes in a fresh process, so the results depend on earlier calls (state kept '
+                  'between calls?)', notes=failed.notes, **fields)
+
+
+def _in_a_fresh_process(flaky, case, body, executor, result):
+    """A wrong answer that did not come back when Hypothesis ran the example again: run it once
+    more in a fresh executor. Failing there, it is a plain failure; passing there, and only then,
+    the results depend on earlier calls."""
+    executor.stop()  # the next request starts a fresh one
+    try:
+        body(case)
+    except Mismatch as error:
+        note = 'it fails in a fresh process too (it passed once after other examples)'
+        return result('failed', error.what, what=error.what, expected=error.expected,
+                      actual=error.actual, notes='\n'.join(n for n in (error.notes, note) if n),
+                      blocked_by=error.blocked_by, **_case(case))
+    except StudentError as error:
+        return result('error', _student_message(error, executor),
+                      traceback=executor.shown(error.traceback), **_case(case))
+    except BaseException:  # noqa: B902 - anything else: what Hypothesis saw stands
+        return flaky
+    return result('failed', 'this example passes in a fresh process but failed after other '
+                  'examples: the results depend on earlier calls (state kept between calls?)',
+                  notes=flaky.notes, **_case(case))
 
 
 def _student_message(error, executor=None):
