@@ -27,13 +27,14 @@ class Check:
     fixed: tuple = ()       # cases run before the generated ones: edge cases chance may not draw
     #                         (or a function of the check's context giving them)
     engine: tuple = ()      # (description, hint) in an engine's terms, for functional checks
+    timed: bool = False     # its verdict is a measurement of time: never re-run to be confirmed
 
 
 CHECKS = []
 
 
 def check(id, points, description, hint, cases=None, level='article', operations=(),
-          examples=1.0, probes=(), fixed=(), engine=()):
+          examples=1.0, probes=(), fixed=(), engine=(), timed=False):
     """Register the decorated verify(ctx, case) function as a check."""
     exercise = id.split('.')[0]
     assert exercise in EXERCISES, id
@@ -42,7 +43,7 @@ def check(id, points, description, hint, cases=None, level='article', operations
         assert all(c.id != id for c in CHECKS), f'duplicate check id {id}'
         CHECKS.append(Check(id, exercise, points, description, hint, verify, cases, level,
                             frozenset(operations), examples, tuple(probes),
-                            fixed if callable(fixed) else tuple(fixed), tuple(engine)))
+                            fixed if callable(fixed) else tuple(fixed), tuple(engine), timed))
         return verify
 
     return register

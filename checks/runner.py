@@ -357,7 +357,8 @@ def _flaky(result, error, budget, side):
 def _confirmed(failed, case, body, executor, result, check, replay):
     """A failure, once more in a fresh executor: one that passes there depends on earlier calls
     (the smallest case shown would mislead a student who runs it alone), and is reported so."""
-    if (case is None and check.cases is not None) or replay is not None or failed.blocked_by:
+    if (case is None and check.cases is not None) or replay is not None or failed.blocked_by \
+            or check.timed:  # a time measured is confirmed by measuring again, not here
         return failed
     executor.stop()  # the next request starts a fresh one
     try:

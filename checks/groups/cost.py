@@ -147,7 +147,7 @@ def _extrapolated(seconds, small, big, rungs=30):
        'topological order, a cached value), never once per path: a ladder of 30 rungs has a '
        'billion paths.',
        cases=lambda ctx: st.sampled_from(OPERATIONS), operations=('add', 'mul'),
-       examples=0.05, fixed=OPERATIONS)
+       examples=0.05, fixed=OPERATIONS, timed=True)
 def verify_linear_cost(ctx, operation):
     if not applicable(ctx, operation):
         return
