@@ -19,8 +19,41 @@ def off_kinks(expected):
 def check_value(what, actual, expected_value, scale):
     actual = as_float(actual, what)
     if not oracle.within(actual, expected_value, VALUE_RTOL * (1.0 + scale), 0.0):
-        raise Mismatch(what, expected=expected_value, actual=actual)
+        raise Mismatch(what, expected=expected_value, actual=actual,
+                       notes=float32_note([actual], [expected_value]))
     return actual
+
+
+FLOAT32_RTOL = 1e-5  # float32 keeps about 7 digits: a difference below this is its rounding
+
+
+def float32_note(actual, expected):
+    """A diagnosis when every number differs by float32 rounding only and is a float32 value."""
+    pairs = [(float(a), float(e)) for a, e in zip(actual, expected)]
+    if pairs and all(np.float32(a) == a and abs(a - e) <= FLOAT32_RTOL * (1.0 + abs(e))
+                     for a, e in pairs):
+        return ('every number differs from the exact one by float32 rounding only (about 1e-7 '
+                'relative): compute in 64-bit floats (float64; PyTorch and JAX default to '
+                'float32)')
+    return ''
+
+
+def merged_leaves_note(graph, gradient, expected):
+    """A diagnosis when Parameters of equal value each got the sum of their gradients: the engine
+    or its adapter made one node of equal-valued leaves."""
+    groups = {}
+    for i in graph.parameters:
+        groups.setdefault(graph.nodes[i].value, []).append(i)
+    for same in groups.values():
+        total = sum(expected.gradient[i] for i in same)
+        if len(same) > 1 and all(np.isclose(as_float(gradient.get(i), 'a gradient'), total,
+                                            rtol=1e-6, atol=1e-9) for i in same) and \
+                not all(np.isclose(expected.gradient[i], total) for i in same):
+            labels = ', '.join(graph.label(i) for i in same)
+            return (f'{labels} have the same value and each got the sum of their gradients: '
+                    'equal-valued leaves were merged into one node (build one node per leaf, '
+                    'even when two values are equal)')
+    return ''
 
 
 def readout_error(graph, i, upstream):
@@ -42,8 +75,13 @@ def check_gradient(graph, gradient, expected, upstream=1.0, rtol=GRADIENT_RTOL,
             wrong.append(i)
     if wrong:
         first = wrong[0]
+        diagnoses = [merged_leaves_note(graph, gradient, expected),
+                     float32_note([gradient[i] for i in graph.parameters],
+                                  [expected.gradient[i] for i in graph.parameters])]
         raise Mismatch(what.format(label=graph.label(first)), expected=expected.gradient[first],
-                       actual=gradient[first], notes=gradient_table(graph, gradient, expected))
+                       actual=gradient[first],
+                       notes='\n'.join([gradient_table(graph, gradient, expected)]
+                                        + [d for d in diagnoses if d]))
 
 
 def gradient_table(graph, gradient, expected, heading='expected (oracle)'):

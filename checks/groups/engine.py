@@ -99,12 +99,13 @@ PROBES = (
 )
 
 FIXED_OPERANDS = {'neg': (1.5,), 'sub': (1.5, -0.5), 'div': (1.5, -0.5), 'exp': (0.5,),
-                  'log': (1.5,), 'tanh': (0.5,), 'add': (1.5, -0.5, 2.0), 'mul': (1.5, -0.5, 2.0),
+                  'log': (1.5,), 'tanh': (0.5,), 'add': (1.5, 1.5, -0.5), 'mul': (1.5, 1.5, -0.5),
                   'relu': (-1.5,), 'sigmoid': (-1.5,)}
 
 
 def fixed_probes(kind):
-    """The operation once at the root and once times a Parameter: chance may draw only one."""
+    """The operation once at the root and once times a Parameter: chance may draw only one. Sums
+    and products take two Parameters of equal value: an engine must keep them apart."""
     def cases(ctx):
         if kind == 'pow':
             nodes = (_param(1.5), Node(CONSTANT, value=3.0), Node('pow', operands=(0, 1)))
