@@ -210,6 +210,7 @@ def _slope_bounds(kind, x, m):
 
 DOMAIN_MARGIN = 0.05   # log, a divisor, a negative or fractional power stay this far from 0
 LARGEST = 1e6          # no value or derivative beyond this: overflow is not what is checked
+TANH_INPUT = 20.0      # tanh is 1 to 17 digits beyond; the lecture's formula overflows past 354
 
 
 def in_domain(graph):
@@ -221,6 +222,8 @@ def in_domain(graph):
     for node in graph.nodes:
         x = [float(values[o]) for o in node.operands]
         if node.kind == 'log' and x[0] < DOMAIN_MARGIN:
+            return False
+        if node.kind == 'tanh' and abs(x[0]) > TANH_INPUT:  # (e^2x - 1) / (e^2x + 1) overflows
             return False
         if node.kind == 'div' and abs(x[1]) < DOMAIN_MARGIN:
             return False

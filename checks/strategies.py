@@ -15,7 +15,7 @@ from .graphs import ARTICLE_KINDS, CONSTANT, Graph, Node, UNARY_KINDS
 ALL_OPERATIONS = frozenset(ARTICLE_KINDS)
 NARY_KINDS = ('add', 'mul')
 TAKES_CONSTANTS = ('add', 'mul', 'sub', 'div')  # where a plain number may be an operand
-BOUNDED_DOMAIN = frozenset({'div', 'pow', 'exp', 'log'})  # examples filtered by oracle.in_domain
+BOUNDED_DOMAIN = frozenset({'div', 'pow', 'exp', 'log', 'tanh'})  # filtered by oracle.in_domain
 EXPONENTS = (2.0, 3.0, -1.0, 0.5, -2.0, 1.5)
 LEARNING_RATES = (0.5, 0.25, 0.75, 0.125)  # large: an update made too early shows up
 
