@@ -13,10 +13,11 @@ an example.
 import re
 import time
 import traceback
+import warnings
 from dataclasses import dataclass
 
 from hypothesis import example, given, seed as hypothesis_seed
-from hypothesis.errors import FlakyFailure, Unsatisfiable
+from hypothesis.errors import FlakyFailure, HypothesisDeprecationWarning, Unsatisfiable
 
 from .adapters import NAME_EXERCISE, Driver
 from .explain import decode, encode, explain
@@ -233,7 +234,7 @@ def run(check, executor, spec, seed=DEFAULT_SEED, profile='quick', budget=None, 
         if missing:
             raise CannotCheck(f'{spec.name} does not support {", ".join(sorted(missing))}')
         if replay is not None:
-            body(decode(replay))
+            _outside_hypothesis(body, decode(replay))
         elif check.cases is None:
             body(None)
         else:
@@ -362,7 +363,7 @@ def _confirmed(failed, case, body, executor, result, check, replay):
         return failed
     executor.stop()  # the next request starts a fresh one
     try:
-        body(case)
+        _outside_hypothesis(body, case)
     except BaseException:  # noqa: B902 - it fails (or cannot run) there too: the failure stands
         return failed
     fields = {k: getattr(failed, k) for k in ('what', 'expected', 'actual', 'case', 'case_text')}
@@ -371,13 +372,20 @@ def _confirmed(failed, case, body, executor, result, check, replay):
                   'between calls?)', notes=failed.notes, **fields)
 
 
+def _outside_hypothesis(body, case):
+    """body(case) once, as --replay runs it: an assume() there is a plain check, not a warning."""
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', HypothesisDeprecationWarning)
+        body(case)
+
+
 def _in_a_fresh_process(flaky, case, body, executor, result):
     """A wrong answer that did not come back when Hypothesis ran the example again: run it once
     more in a fresh executor. Failing there, it is a plain failure; passing there, and only then,
     the results depend on earlier calls."""
     executor.stop()  # the next request starts a fresh one
     try:
-        body(case)
+        _outside_hypothesis(body, case)
     except Mismatch as error:
         note = 'it fails in a fresh process too (it passed once after other examples)'
         return result('failed', error.what, what=error.what, expected=error.expected,

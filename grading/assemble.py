@@ -4,7 +4,6 @@ import dataclasses
 import platform
 import shlex
 import sys
-from pathlib import Path
 
 import hypothesis
 import numpy
@@ -76,7 +75,7 @@ def build_report(target, checks, results, config, seed, profile, student_output,
                 max_score=points[check.id] if result.status != 'skipped' else 0.0,
                 message=result.message, what=result.what, expected=result.expected,
                 actual=result.actual, notes=result.notes, case=result.case,
-                case_text=result.case_text, python=_python(result.case, target),
+                case_text=result.case_text, python=_python(result.case, target, spec),
                 traceback=result.traceback,
                 likely_culprit=_culprit(check, result, failed_probes),
                 reproduce='' if passed or result.status == 'skipped'
@@ -161,7 +160,7 @@ def _graphs(case):
             yield from _graphs(value)
 
 
-def _python(case, target):
+def _python(case, target, spec=None):
     """Code that rebuilds the failing case in the graded engine's own terms."""
     if case is None:
         return ''
@@ -177,19 +176,21 @@ def _python(case, target):
         return f'from {".".join([target.name] + submodule)} import {cls}\n' + \
             graph.engine_python(cls)
     if target.adapter_file:
-        return _adapter_call(graph, target)
+        return _adapter_call(graph, target, spec.class_name if spec else target.adapter_class)
     return f'import {target.name} as impl\n' + graph.python('impl')
 
 
-def _adapter_call(graph, target):
-    """The graph as the grader sends it, and the calls it makes to the adapter."""
-    adapter = Path(target.adapter_file)
-    cls = target.adapter_class or '<YourAdapter>'
+def _adapter_call(graph, target, cls):
+    """The graph as the grader sends it, and the calls it makes to the adapter (loaded by its
+    path: an adapter named like its engine, torch.py, cannot be imported by name)."""
+    cls = cls or '<YourAdapter>'
     engine = f'import {target.name} as impl\n' if target.kind != 'adapter' else 'impl = None\n'
-    return (f'# run from the grader\'s folder, with {adapter.parent} on sys.path\n'
-            f'from executor.graph import Graph\nfrom {adapter.stem} import {cls}\n{engine}'
-            f'graph = Graph.from_data({graph.to_json()})\n'
-            f'adapter = {cls}(impl)  # or {cls}() if its constructor takes nothing\n'
+    return ('# run from the grader\'s folder\nimport importlib.util\n'
+            'from executor.graph import Graph\n'
+            f'spec = importlib.util.spec_from_file_location(\'adapter\', {target.adapter_file!r})\n'
+            'module = importlib.util.module_from_spec(spec)\nspec.loader.exec_module(module)\n'
+            f'{engine}graph = Graph.from_data({graph.to_json()})\n'
+            f'adapter = module.{cls}(impl)  # or module.{cls}() if it takes no argument\n'
             'print(adapter.value(graph), adapter.gradient(graph))')
 
 
