@@ -216,8 +216,11 @@ class Sandbox:
 
     def _sys_path(self, target):
         """The executor's sys.path: the folder holding the submission (so that a file can import
-        its neighbours), then installed packages; never the grader's own folder."""
-        first = [str(Path(target['path']).parent)] if target.get('path') else []
+        its neighbours), then installed packages; never the grader's own folder, nor an adapter's
+        (adapters/torch.py would shadow the engine it imports: the adapter loads neighbours by
+        their path, docs/adapters.md)."""
+        submission = target.get('path') and target.get('kind') != 'adapter'
+        first = [str(Path(target['path']).parent)] if submission else []
         return {'first': first, 'last': list(site_packages())}
 
     def _binds(self, work):
