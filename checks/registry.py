@@ -28,13 +28,14 @@ class Check:
     #                         (or a function of the check's context giving them)
     engine: tuple = ()      # (description, hint) in an engine's terms, for functional checks
     timed: bool = False     # its verdict is a measurement of time: never re-run to be confirmed
+    session: bool = False   # needs an adapter's session() (docs/adapters.md, "State")
 
 
 CHECKS = []
 
 
 def check(id, points, description, hint, cases=None, level='article', operations=(),
-          examples=1.0, probes=(), fixed=(), engine=(), timed=False):
+          examples=1.0, probes=(), fixed=(), engine=(), timed=False, session=False):
     """Register the decorated verify(ctx, case) function as a check."""
     exercise = id.split('.')[0]
     assert exercise in EXERCISES, id
@@ -43,7 +44,8 @@ def check(id, points, description, hint, cases=None, level='article', operations
         assert all(c.id != id for c in CHECKS), f'duplicate check id {id}'
         CHECKS.append(Check(id, exercise, points, description, hint, verify, cases, level,
                             frozenset(operations), examples, tuple(probes),
-                            fixed if callable(fixed) else tuple(fixed), tuple(engine), timed))
+                            fixed if callable(fixed) else tuple(fixed), tuple(engine), timed,
+                            session))
         return verify
 
     return register

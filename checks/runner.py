@@ -225,14 +225,9 @@ def run(check, executor, spec, seed=DEFAULT_SEED, profile='quick', budget=None, 
                       seconds=time.monotonic() - started, seed=seed, **fields)
 
     try:
-        missing = set(check.operations) - set(spec.operations)
-        if check.level == 'article' and 'article' not in spec.levels:
-            raise CannotCheck(f'{spec.name} provides only the functional level')
-        if check.level == 'engine' and 'article' in spec.levels:
-            raise CannotCheck('a check of scalar engines: the article\'s API is judged by its own '
-                              'checks')
-        if missing:
-            raise CannotCheck(f'{spec.name} does not support {", ".join(sorted(missing))}')
+        reason = skip_reason(check, spec)
+        if reason:
+            raise CannotCheck(reason)
         if replay is not None:
             _outside_hypothesis(body, decode(replay))
         elif check.cases is None:
@@ -291,6 +286,22 @@ def run(check, executor, spec, seed=DEFAULT_SEED, profile='quick', budget=None, 
         return result('error', 'the grader failed on this check (a bug in the grader, not in '
                       f'your code; please report it): {type(error).__name__}: {error}',
                       traceback=traceback.format_exc(limit=-8), grader_error=True)
+
+
+def skip_reason(check, spec):
+    """Why `check` cannot judge what `spec` declares (its level, its operations), or '': decided
+    from the declarations alone, before anything runs."""
+    missing = set(check.operations) - set(spec.operations)
+    if check.level == 'article' and 'article' not in spec.levels:
+        return f'{spec.name} provides only the functional level'
+    if check.level == 'engine' and 'article' in spec.levels:
+        return 'a check of scalar engines: the article\'s API is judged by its own checks'
+    if missing:
+        return f'{spec.name} does not support {", ".join(sorted(missing))}'
+    if check.session and not getattr(spec, 'repeated_backward', ()):
+        return (f'{spec.name} offers no session(): it does not declare repeated_backward '
+                '(docs/adapters.md, "State")')
+    return ''
 
 
 def _check_cpu(executor, cpu_start, budget, excluded=0.0):

@@ -45,14 +45,19 @@ def judge(conn, job):
             if result.load_error:  # the implementation does not import: the same for the rest
                 for rest in job['checks'][job['checks'].index(check_id) + 1:]:
                     send('start', check=rest)
-                    send('result', result=_copy(result, registry.get(rest)).to_dict())
+                    send('result', result=_copy(result, registry.get(rest), spec).to_dict())
                 break
     finally:
         executor.stop()
     send('done', output=output.text())
 
 
-def _copy(result, check):
+def _copy(result, check, spec):
+    """The import failure, for a check that would have needed the implementation; a check its
+    declarations rule out is skipped, as it would have been."""
+    reason = runner.skip_reason(check, spec)
+    if reason:
+        return runner.Result(check.id, check.exercise, 'skipped', 0.0, check.points, reason)
     return runner.Result(check.id, check.exercise, 'error', 0.0, check.points, result.message,
                          load_error=True)
 

@@ -142,7 +142,7 @@ def verify_readings(ctx, graph, steps):
        'node, and the root 1',
        'backward() starts from d root / d root = 1 and fills every node below the root, not only '
        'the leaves: each node passes its own gradient times its local derivative to each child.',
-       cases=lambda ctx: graphs(ctx), level='engine')
+       cases=lambda ctx: graphs(ctx), level='engine', session=True)
 def verify_all_gradients(ctx, graph):
     verify_readings(ctx, graph, [('backward', graph.root)])
 
@@ -154,6 +154,7 @@ def verify_all_gradients(ctx, graph):
        'Every backward() starts from d node / d node = 1: set the starting gradient, do not add '
        'to it. The other gradients either add up across passes (micrograd, PyTorch: zero them '
        'between training steps) or start from 0, one rule for every node.',
-       cases=lambda ctx: sequences(ctx), level='engine', fixed=lambda ctx: training_loop(ctx))
+       cases=lambda ctx: sequences(ctx), level='engine', session=True,
+       fixed=lambda ctx: training_loop(ctx))
 def verify_repeated_backward(ctx, case):
     verify_readings(ctx, case['graph'], case['steps'])

@@ -1,5 +1,6 @@
 """The terminal report: one section per exercise, failures with their smallest case, a total."""
 import os
+import re
 
 MARKS = {'passed': ('✓', 'green'), 'failed': ('✗', 'red'), 'error': ('✗', 'red'),
          'timeout': ('⏱', 'red'), 'not_attempted': ('·', 'dim'), 'skipped': ('-', 'dim')}
@@ -83,9 +84,16 @@ def graded_as(report):
 
 def _skip_reasons(skipped):
     """The skipped checks, one group per reason: 'core.x, core.y (reason); ...'."""
-    reasons = {}
+    reasons, unsupported = {}, {}
     for check in skipped:
-        reasons.setdefault(check.message or 'not applicable', []).append(check.id)
+        found = re.fullmatch(r'(.+) does not support (.+)', check.message or '')
+        if found:  # one group for every operation the implementation lacks
+            unsupported.setdefault(found.group(1), []).append((check.id, found.group(2)))
+        else:
+            reasons.setdefault(check.message or 'not applicable', []).append(check.id)
+    for name, pairs in unsupported.items():
+        lacking = ', '.join(sorted({op for _, ops in pairs for op in ops.split(', ')}))
+        reasons[f'{name} does not support {lacking}'] = [i for i, _ in pairs]
     return '; '.join(f'{", ".join(ids) if len(ids) <= 3 else f"{len(ids)} checks"} ({reason})'
                      for reason, ids in reasons.items())
 
