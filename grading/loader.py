@@ -73,26 +73,43 @@ def resolve(impl, adapter=None, base=None):
         if importlib.util.find_spec(impl.split('.')[0]) is None:
             raise UsageError(f'--impl {impl}: no folder, file or installed module has that name. '
                              'Give a package folder, a .py file, or an importable module name.')
-        return Target('module', impl, '', *adapter_spec)
+        return _detected(Target('module', impl, '', *adapter_spec))
     raise UsageError(f'--impl {impl}: not a folder, a .py file or a module name.')
 
 
 def _detected(target):
     """A file or package without an adapter that defines a class Value and not the article's
     classes is a micrograd-style engine: graded by the Value convention."""
-    found = None if target.adapter_file else find_value_class(target.path)
+    source = _source(target)
+    found = None if target.adapter_file or not source else find_value_class(source)
     return target if found is None else replace(target, convention='value',
                                                  adapter_class=found[0])
+
+
+def _source(target):
+    """Where the target's source is read from: its path, or an installed top-level module's
+    folder or file, found without importing it (a dotted name would import its parent)."""
+    if target.kind != 'module':
+        return target.path
+    if '.' in target.name:
+        return ''
+    spec = importlib.util.find_spec(target.name)
+    if spec is None:
+        return ''
+    if spec.submodule_search_locations:
+        return list(spec.submodule_search_locations)[0]
+    return spec.origin if spec.origin and spec.origin.endswith('.py') else ''
 
 
 def _with_convention(target, convention, impl):
     if impl is None:
         raise UsageError(f'--adapter {convention} grades the engine --impl names: give --impl '
                          'FILE.py or a package folder holding its class Value')
-    if target.kind == 'module':
+    if not _source(target):
         raise UsageError(f'--adapter {convention} reads the engine\'s source: give --impl the '
-                         'path of its .py file or package folder rather than a module name')
-    found = find_value_class(target.path)
+                         'path of its .py file or package folder, or an installed top-level '
+                         'module')
+    found = find_value_class(_source(target))
     return replace(target, convention=convention, adapter_class=found[0] if found else '')
 
 
@@ -110,7 +127,7 @@ def spec_of(target):
     """The AdapterSpec `target` is graded on: the article API, or what its adapter declares."""
     try:
         if target.convention == 'value':
-            return value_spec(target.path)
+            return value_spec(_source(target))
     except SpecError as error:
         raise UsageError(str(error)) from None
     if not target.adapter_file:

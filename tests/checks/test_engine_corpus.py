@@ -48,3 +48,14 @@ def test_the_lecture_engine_passes_at_ten_more_seeds():
         failing = [(c.id, seed, r.status, r.message) for seed in range(1, 11) for c in all_checks()
                    for r in [impl.run(c, seed=seed)] if r.status not in ('passed', 'skipped')]
     assert not failing, failing
+
+
+def test_installed_micrograd_is_graded_by_name_with_every_check_it_can_take():
+    """pip's micrograd (a test dependency), named as an installed module: found from its source,
+    without importing it in the grader."""
+    with executor_for('micrograd') as impl:
+        assert impl.spec.operations == {'add', 'mul', 'sub', 'div', 'pow', 'neg', 'relu', 'const'}
+        results = [impl.run(c) for c in all_checks()]
+    taken = [r for r in results if r.status != 'skipped']
+    assert len(taken) == 15 and all(r.status == 'passed' for r in taken), [
+        (r.check_id, r.status, r.message) for r in taken if r.status != 'passed']
