@@ -57,5 +57,5 @@ def test_installed_micrograd_is_graded_by_name_with_every_check_it_can_take():
         assert impl.spec.operations == {'add', 'mul', 'sub', 'div', 'pow', 'neg', 'relu', 'const'}
         results = [impl.run(c) for c in all_checks()]
     taken = [r for r in results if r.status != 'skipped']
-    assert len(taken) == 15 and all(r.status == 'passed' for r in taken), [
+    assert len(taken) == 16 and all(r.status == 'passed' for r in taken), [
         (r.check_id, r.status, r.message) for r in taken if r.status != 'passed']
