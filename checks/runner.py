@@ -23,20 +23,17 @@ from .adapters import NAME_EXERCISE, Driver
 from .explain import decode, encode, explain
 from .failures import (CannotCheck, ExampleTimeout, ExecutorMisbehaved, ExecutorTimeout,
                        LoadFailed, Mismatch, NotAttempted)
-from .graphs import Graph, Node
 from .profiles import (DEFAULT_SEED, REDUCE_RUNS, derived_seed, hypothesis_settings,
                        shrink_examples)
 from .reduce import ShrinkBudget, ShrinkingDone, StopReducing, reduce_failure
 from .registry import EXERCISES
 from .remote import MissingName, Remote, StudentError, TooManyCalls
+from .warm_up import warm_up_call, warm_up_seconds
 
 STATUSES = ('passed', 'failed', 'error', 'timeout', 'not_attempted', 'skipped')
 _STUB = re.compile(r'\s*Exercise\s+(\d)\b')
 HANGS_BEFORE_GIVING_UP = 3  # each shrink step of a hang costs a whole time limit
 CRASHES_BEFORE_GIVING_UP = 3  # each costs a fresh executor
-# The most one warm-up call may take: WARM_UP_SECONDS or a share of the check's wall-clock limit,
-# whichever is less, but never less than an example may take.
-WARM_UP_SECONDS, WARM_UP_SHARE = 10.0, 0.25
 
 
 class _StopSearching(BaseException):
@@ -136,7 +133,7 @@ def run(check, executor, spec, seed=DEFAULT_SEED, profile='quick', budget=None, 
         limit = min(ends, now + warm_up_seconds(budget))
         cpu = executor.cpu_seconds()
         try:
-            _warm_up_call(executor, spec, limit)
+            warm_up_call(executor, spec, limit)
         except (ExecutorTimeout, ExecutorMisbehaved):
             executor.warm_ups = False
         except (Exception, TooManyCalls):  # noqa: BLE001 - a bug the examples will show
@@ -310,36 +307,6 @@ def _check_cpu(executor, cpu_start, budget, excluded=0.0):
     used = executor.cpu_seconds()
     if used is not None and used - cpu_start - excluded > budget.check_cpu_seconds:
         raise _OverBudget(f'used more than {budget.check_cpu_seconds:g} s of CPU time')
-
-
-def warm_up_seconds(budget):
-    """The most one warm-up call may take under `budget`."""
-    return max(budget.example_seconds,
-               min(WARM_UP_SECONDS, WARM_UP_SHARE * budget.check_wall_seconds))
-
-
-def _warm_up_graph(operations):
-    """Two Parameters through each declared operation of the article's four, in turn."""
-    nodes = [Node('param', value=0.5, learning_rate=0.1), Node('param', value=1.5,
-                                                               learning_rate=0.1)]
-    for kind in ('add', 'mul', 'relu', 'sigmoid'):
-        if kind in operations:
-            last = len(nodes) - 1
-            operands = (last,) if kind in ('relu', 'sigmoid') else (last, 1)
-            nodes.append(Node(kind, operands=operands))
-    return Graph(tuple(nodes))
-
-
-def _warm_up_call(executor, spec, deadline):
-    """A small graph's value and gradient through the adapter, answer unread, by `deadline`."""
-    remote = Remote(executor, NAME_EXERCISE)
-    remote.new_example(deadline)
-    graph = _warm_up_graph(spec.operations)
-    if 'article' in spec.levels:
-        Driver(remote, spec).gradient(graph)
-    else:
-        data = graph.to_data()
-        remote.flush([remote.step('adapter_value', data), remote.step('adapter_gradient', data)])
 
 
 def _flaky(result, error, budget, side):
