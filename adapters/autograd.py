@@ -7,24 +7,13 @@ autograd differentiates functions, not objects: the graph becomes a function of 
 ({index: value}), with the inputs fixed, and autograd.grad of it gives every gradient at once.
 """
 import functools
-import importlib.util
 import operator
-from pathlib import Path
 
-from executor.adapters import Adapter
-
-
-def _load_build():
-    """_build.py beside this file, by its path: the executor imports this file on its own."""
-    spec = importlib.util.spec_from_file_location('_build', Path(__file__).with_name('_build.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from executor.adapters import Adapter, build_by_operators, require
 
 
-_build = _load_build()
-autograd = _build.installed('autograd', 'pip install autograd')
-np = _build.installed('autograd.numpy', 'pip install autograd')
+autograd = require('autograd', 'pip install autograd')
+np = require('autograd.numpy', 'pip install autograd')
 UNARY = {'neg': operator.neg, 'exp': np.exp, 'log': np.log, 'tanh': np.tanh,
          'relu': lambda x: np.maximum(x, 0.0),
          'sigmoid': lambda x: np.exp(-np.logaddexp(0.0, -x))}  # 1 / (1 + e^-x), no overflow
@@ -34,7 +23,7 @@ def root(graph, params):
     """The root's value as a function of the parameters {index: value}; inputs are fixed."""
     def leaf(i, node):
         return params[i] if node.kind == 'param' else np.float64(node.value)
-    return _build.build(graph, leaf, UNARY)[graph.root]
+    return build_by_operators(graph, leaf, UNARY)[graph.root]
 
 
 class AutogradAdapter(Adapter):

@@ -11,23 +11,12 @@ tinygrad compiles every kernel it runs: on the CPU it needs clang (on Debian or 
 install clang). Every new graph is compiled, so the adapter asks for 10 s an example; a whole run
 takes about a minute.
 """
-import importlib.util
 import operator
-from pathlib import Path
 
-from executor.adapters import Adapter
-
-
-def _load_build():
-    """_build.py beside this file, by its path: the executor imports this file on its own."""
-    spec = importlib.util.spec_from_file_location('_build', Path(__file__).with_name('_build.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from executor.adapters import Adapter, build_by_operators, require
 
 
-_build = _load_build()
-tinygrad = _build.installed('tinygrad', 'pip install tinygrad')
+tinygrad = require('tinygrad', 'pip install tinygrad')
 Tensor, float64 = tinygrad.Tensor, tinygrad.dtypes.float64
 UNARY = {'neg': operator.neg, 'exp': Tensor.exp, 'log': Tensor.log, 'relu': Tensor.relu}
 
@@ -48,7 +37,7 @@ class TinygradAdapter(Adapter):
     limits = {'example_seconds': 10}
 
     def values(self, graph):
-        return _build.build(graph, leaf, UNARY)
+        return build_by_operators(graph, leaf, UNARY)
 
     def value(self, graph):
         return float(self.values(graph)[graph.root].item())

@@ -8,6 +8,7 @@ from the adapter's source, never from this process: nothing here can change what
 """
 import functools
 import importlib
+import importlib.util
 import operator
 
 CLASS_NAMES = {'add': 'Add', 'mul': 'Multiply', 'relu': 'ReLU', 'sigmoid': 'Sigmoid',
@@ -69,26 +70,39 @@ INFIX = {'add': operator.add, 'mul': operator.mul, 'sub': operator.sub, 'div': o
          'pow': operator.pow}
 
 
-def build_by_operators(graph, leaf, call=None):
-    """The graph through Python's operators, a list indexed like graph.nodes: `leaf(value)` for
-    each Input and Parameter, a plain float for each constant, `+ - * / **` and unary minus for
-    the arithmetic (n-ary sums and products left to right), `call(kind, x)` for the functions
-    (default: the method of that name, x.relu()). Each node is built once and reused."""
-    call = call or (lambda kind, x: getattr(x, kind)())
+def build_by_operators(graph, leaf, functions=None):
+    """The graph in an engine, through Python's operators: a list indexed like graph.nodes.
+
+    leaf(i, node) makes the engine's object for the Input or Parameter at index i; a constant stays
+    a plain float, an operand of `+ - * / **` on either side (n-ary sums and products fold left to
+    right); `functions` maps a one-operand kind ('exp', 'relu', ...) to a function of one engine
+    object (default: unary minus for 'neg', else the method of that name, x.tanh()). Each node is
+    built once: an index that appears several times (x * x) is the same object every time."""
+    functions = functions or {}
     built = []
-    for node in graph.nodes:
+    for i, node in enumerate(graph.nodes):
         x = [built[o] for o in node.operands]
         if node.kind in ('input', 'param'):
-            built.append(leaf(node.value))
+            built.append(leaf(i, node))
         elif node.kind == 'const':
-            built.append(node.value)
-        elif node.kind == 'neg':
-            built.append(-x[0])
+            built.append(float(node.value))
         elif node.kind in INFIX:
             built.append(functools.reduce(INFIX[node.kind], x))
+        elif node.kind in functions:
+            built.append(functions[node.kind](x[0]))
+        elif node.kind == 'neg':
+            built.append(-x[0])
         else:
-            built.append(call(node.kind, x[0]))
+            built.append(getattr(x[0], node.kind)())
     return built
+
+
+def require(module, pip):
+    """Import the installed engine `module` (e.g. 'micrograd.engine'), or raise an ImportError
+    that says how to install it."""
+    if importlib.util.find_spec(module.partition('.')[0]) is None:
+        raise ImportError(f'{module.partition(".")[0]} is not installed: {pip}')
+    return importlib.import_module(module)
 
 
 class ValueAdapter(Adapter):
@@ -104,11 +118,15 @@ class ValueAdapter(Adapter):
             module = importlib.import_module('.'.join([module.__name__] + submodule))
         self.value_class = getattr(module, name)
 
+    def values(self, graph):
+        """One Value per node (a float per constant), built afresh."""
+        return build_by_operators(graph, lambda i, node: self.value_class(node.value))
+
     def value(self, graph):
-        return build_by_operators(graph, self.value_class)[graph.root].data
+        return self.values(graph)[graph.root].data
 
     def gradient(self, graph):
-        built = build_by_operators(graph, self.value_class)
+        built = self.values(graph)
         built[graph.root].backward()
         return {i: built[i].grad for i in graph.parameters}
 
@@ -125,11 +143,8 @@ class ValueSession:
         self.rebuild()
 
     def rebuild(self):
-        def leaf(value):  # the same leaf objects on every build
-            i = len(built_leaves)
-            built_leaves.append(self.leaves.setdefault(i, self.value_class(value)))
-            return built_leaves[-1]
-        built_leaves = []
+        def leaf(i, node):  # the same leaf objects on every build
+            return self.leaves.setdefault(i, self.value_class(node.value))
         built = build_by_operators(self.graph, leaf)
         self.nodes = {i: built[i] for i, node in enumerate(self.graph.nodes)
                       if node.kind != 'const'}

@@ -14,7 +14,7 @@ class NumpyScalars(Adapter):
     operations = frozenset({'add', 'mul'})
 
     def value(self, graph):
-        return float(build_by_operators(graph, numpy.float64)[graph.root])
+        return float(build_by_operators(graph, lambda i, node: numpy.float64(node.value))[graph.root])
 
     def gradient(self, graph):
         return {i: 0.0 for i in graph.parameters}
