@@ -15,7 +15,7 @@ import ast
 import math
 from pathlib import Path
 
-from .spec import SpecError
+from .spec import SpecError, assignments
 
 #: what an adapter may ask for, and the most it may ask
 CEILINGS = {'memory_mb': 8192, 'example_seconds': 60, 'check_cpu_seconds': 600,
@@ -91,14 +91,8 @@ def _declared(cls, classes, seen=()):
             inherited = _declared(classes[name], classes, seen + (cls.name,))
             if inherited is not None:
                 found = {**(found or {}), **inherited}
-    for statement in cls.body:
-        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
-            target, value = statement.targets[0], statement.value
-        elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
-            target, value = statement.target, statement.value
-        else:
-            continue
-        if getattr(target, 'id', None) == 'limits':
+    for key, value in assignments(cls):
+        if key == 'limits':
             found = {**(found or {}), **_literal(value, cls.name)}
     return found
 

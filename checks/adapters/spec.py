@@ -108,6 +108,16 @@ def _declarations(cls, classes, seen=()):
         name = getattr(base, 'id', None)
         if name in classes and name not in seen:
             found.update(_declarations(classes[name], classes, seen + (cls.name,)))
+    for key, value in assignments(cls):
+        if key == 'name':
+            found['name'] = _literal(value, cls.name, key, str)
+        elif key in ('levels', 'operations', 'repeated_backward'):
+            found[key] = frozenset(_literal(value, cls.name, key, frozenset))
+    return found
+
+
+def assignments(cls):
+    """(name, value node) for each `name = value` (or `name: type = value`) of a class body."""
     for statement in cls.body:
         if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
             target, value = statement.targets[0], statement.value
@@ -115,12 +125,7 @@ def _declarations(cls, classes, seen=()):
             target, value = statement.target, statement.value
         else:
             continue
-        key = getattr(target, 'id', None)
-        if key == 'name':
-            found['name'] = _literal(value, cls.name, key, str)
-        elif key in ('levels', 'operations', 'repeated_backward'):
-            found[key] = frozenset(_literal(value, cls.name, key, frozenset))
-    return found
+        yield getattr(target, 'id', None), value
 
 
 def _literal(node, owner, key, kind):
