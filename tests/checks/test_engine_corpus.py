@@ -59,3 +59,23 @@ def test_installed_micrograd_is_graded_by_name_with_every_check_it_can_take():
     taken = [r for r in results if r.status != 'skipped']
     assert len(taken) == 16 and all(r.status == 'passed' for r in taken), [
         (r.check_id, r.status, r.message) for r in taken if r.status != 'passed']
+
+
+def test_a_batch_of_engine_files_grades_each_as_a_value_engine(tmp_path):
+    import csv
+    import subprocess
+    import sys
+    from pathlib import Path
+    submissions = tmp_path / 'submissions'
+    submissions.mkdir()
+    (submissions / 'right.py').write_text(ENGINE.read_text())
+    bug = next(b for b in BUGS if b.name == 'topo_without_visited')
+    write_engine_variant(bug, tmp_path).rename(submissions / 'wrong.py')
+    root = Path(__file__).resolve().parents[2]
+    subprocess.run([sys.executable, 'grader.py', '--batch', str(submissions), '--output',
+                    str(tmp_path / 'out'), '--check', 'core.engine_mul', '--check',
+                    'ex7.gradients'], cwd=root, check=True, capture_output=True, timeout=600)
+    with open(tmp_path / 'out' / 'gradebook.csv', newline='') as f:
+        rows = {row['submission']: row for row in csv.DictReader(f)}
+    assert (rows['right']['score'], rows['right']['max_score']) == ('4', '4')
+    assert (rows['wrong']['core'], rows['wrong']['ex7']) == ('1', '0')
