@@ -122,6 +122,11 @@ def kinds(case):
     return {node.kind for node in case[0].nodes} - LEAVES
 
 
+def _heavy(engine):
+    """The heavy engines' tests run only when asked for (-m heavy) where they are installed."""
+    return [pytest.mark.heavy] if engine in HEAVY else []
+
+
 def supported():
     """(engine, case name) for every case whose operations the engine's adapter declares."""
     pairs = []
@@ -129,7 +134,8 @@ def supported():
         declared = _declared(engine)
         for name, case in CASES.items():
             if kinds(case) <= declared:
-                pairs.append(pytest.param(engine, name, id=f'{engine}-{name}'))
+                pairs.append(pytest.param(engine, name, id=f'{engine}-{name}',
+                                          marks=_heavy(engine)))
     return pairs
 
 
@@ -162,7 +168,7 @@ def test_value_and_gradient_by_hand(engine, name, adapters):
     assert adapter.gradient(g) == got_gradient  # built afresh: nothing carried over
 
 
-@pytest.mark.parametrize('engine', LIGHT + HEAVY)
+@pytest.mark.parametrize('engine', [pytest.param(e, marks=_heavy(e)) for e in LIGHT + HEAVY])
 def test_declarations(engine):
     cls = load(engine)
     assert cls.name == engine and cls.levels == {'functional'}
