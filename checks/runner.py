@@ -126,8 +126,11 @@ def run(check, executor, spec, seed=DEFAULT_SEED, profile='quick', budget=None, 
         compilation), bounded by a share of the check's wall-clock limit and not counted in its
         CPU time. Whatever it does is no verdict: the examples judge. Once a warm-up hangs or
         crashes, the executor gets no more (it says it wants them with `warm_ups`): each would
-        cost a check that much time again."""
-        if not getattr(executor, 'cold', False) or not getattr(executor, 'warm_ups', True):
+        cost a check that much time again. Engines only: the article's API is plain Python
+        (its start and import are never charged anyway), and a warm-up would run its classes in
+        checks that never use them (a fork bomb in Add.forward() went off in every executor)."""
+        if not getattr(executor, 'cold', False) or not getattr(executor, 'warm_ups', True) \
+                or 'article' in spec.levels:
             return
         now = time.monotonic()
         limit = min(ends, now + warm_up_seconds(budget))

@@ -106,7 +106,12 @@ def test_fork_bomb_is_capped_and_ended(grader, mode):
     _kill(survivors)
     assert survivors == []
     checks = run.checks()
-    assert checks['core.multiply']['status'] == 'passed', run.describe()
+    # Its sleeping children (64 MB each) count in the memory of the executor that forked them:
+    # the next check there either passes, or is stopped with the memory limit named.
+    multiply = checks['core.multiply']
+    assert multiply['status'] == 'passed' or (
+        multiply['status'] == 'error' and 'memory limit was hit' in multiply['message']), \
+        run.describe()
     forked = [int(n) for n in re.findall(r'HOSTILE forked (\d+)', printed(run))]
     assert forked and max(forked) < 32, printed(run)   # RLIMIT_NPROC of the sandbox user
 

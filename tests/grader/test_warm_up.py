@@ -8,6 +8,7 @@ example times out, then passes when Hypothesis runs it again (a path with no war
 executor that says it is never cold), the check is a time-out that says so, not a failure that
 says "depends on earlier calls".
 """
+import importlib.util
 import json
 import shutil
 import subprocess
@@ -19,8 +20,10 @@ import pytest
 import reference
 from checks import get, runner
 from checks.adapters import article_spec
+from checks.adapters.convention import value_spec
 from checks.failures import ExecutorTimeout
-from executor.adapters import ArticleAdapter
+from corpus.bugs_engine import ENGINE
+from executor.adapters import ArticleAdapter, ValueAdapter
 from executor.steps import Interpreter
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -157,14 +160,43 @@ def test_a_warm_up_runs_before_the_first_example_of_a_cold_executor():
                 request)))))
 
     executor = Cold()
+    executor.interpreter = Interpreter(ValueAdapter(_lecture_engine()))  # an engine: warmed up
     try:
-        result = runner.run(get('core.forward'), executor, article_spec('reference'),
+        result = runner.run(get('core.forward'), executor, value_spec(ENGINE),
                             budget=runner.Budget(example_seconds=2, check_wall_seconds=40))
     finally:
         executor.close()
     assert result.status == 'passed', result
     assert executor.deadlines[0] > 5 > 2 >= max(executor.deadlines[1:])
     assert executor.calls == result.examples + 1
+
+
+def _lecture_engine():
+    spec = importlib.util.spec_from_file_location('lecture_engine', ENGINE)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_article_api_gets_no_warm_up():
+    """Plain Python: a warm-up would only run its classes where a check does not."""
+    class Cold(TimesOutOnce):
+        cold = True
+
+        def exchange(self, request, deadline):
+            type(self).cold = False
+            self.calls += 1
+            return json.loads(json.dumps(self.interpreter.answer(json.loads(json.dumps(
+                request)))))
+
+    executor = Cold()
+    try:
+        result = runner.run(get('core.forward'), executor, article_spec('reference'),
+                            budget=runner.Budget(example_seconds=2, check_wall_seconds=40))
+    finally:
+        executor.close()
+    assert result.status == 'passed', result
+    assert executor.calls == result.examples
 
 
 def test_an_import_is_not_charged_to_the_request_that_starts_the_executor(tmp_path):
