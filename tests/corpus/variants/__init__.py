@@ -43,10 +43,10 @@ class Variant:
 
 
 GRADIENT_CHECKS = ('core.gradients', 'core.finite_differences', 'core.training')
-# Where caching meets compile(), macros, Outputs and shared nodes, and the cost at scale: a
-# caching design is judged there too.
-COMBINED = ('ex4.sequences', 'ex5.sequences', 'ex7.sequences', 'ex7.output_shared',
-            'ex7.linear_cost')
+# Where caching meets compile(), macros, Outputs and shared nodes: a caching design is judged
+# there too. (The cost at scale, ex7.linear_cost, times ladders for tens of seconds: the
+# false-positive measurement runs it on every variant.)
+COMBINED = ('ex4.sequences', 'ex5.sequences', 'ex7.sequences', 'ex7.output_shared')
 
 VARIANTS = (
     Variant('dirty_flags', ('ex3',) + COMBINED),
