@@ -17,6 +17,7 @@ Without /proc (macOS, Windows) there is no watchdog: RLIMIT_AS is set to `memory
 before, where the kernel has it. No cgroup is used: creating one needs root and a writable cgroup
 tree, which containers (Gradescope's, Docker's default) do not give.
 """
+import math
 import os
 import sys
 import time
@@ -142,8 +143,9 @@ class Watchdog:
         return max(0.0, min(seconds, self.next_look - time.monotonic()))
 
     def over_message(self):
+        used = math.ceil(self.rss)  # over the limit: never shown as equal to it
         return (f'the memory limit was hit: the process running your code used '
-                f'{self.rss:.0f} MB of memory, more than the {self.limit:g} MB it may use '
+                f'{used} MB of memory, more than the {self.limit:g} MB it may use '
                 '(memory_mb), and was stopped. Does it keep more than it needs (every graph, '
                 'every intermediate result)?')
 
