@@ -13,16 +13,14 @@ it runs changes a limit.
 """
 import ast
 import math
-from pathlib import Path
 
-from .spec import SpecError, assignments
+from .spec import SpecError, adapter_class, assignments
 
 #: what an adapter may ask for, and the most it may ask
 CEILINGS = {'memory_mb': 8192, 'example_seconds': 60, 'check_cpu_seconds': 600,
             'check_wall_seconds': 1200}
 KNOWN = tuple(CEILINGS)
 WHOLE = ('memory_mb',)           # a whole number of MB
-BASES = ('Adapter', 'ArticleAdapter')
 
 
 def read_limits(path, class_name=''):
@@ -30,20 +28,7 @@ def read_limits(path, class_name=''):
     of the file at `path` declares in its body (inherited from a base class of the same file
     first); {} if it declares none. Raises SpecError, saying what to write, for anything else
     than a literal dict of known limits, each a positive number within its ceiling."""
-    try:
-        tree = ast.parse(Path(path).read_text(encoding='utf-8'), filename=str(path))
-    except (OSError, SyntaxError, UnicodeDecodeError, ValueError) as error:
-        raise SpecError(f'cannot read the adapter {path}: {error}') from None
-    classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
-    if class_name:
-        chosen = [classes[class_name]] if class_name in classes else []
-    else:
-        chosen = [c for c in classes.values() if _is_adapter(c, classes)]
-    if len(chosen) != 1:
-        raise SpecError(f'the adapter file {path} must define exactly one subclass of Adapter or '
-                        f'ArticleAdapter{" named " + class_name if class_name else ""} at its top '
-                        f'level (found {len(chosen)}): name it with --adapter FILE:CLASS')
-    cls = chosen[0]
+    cls, classes = adapter_class(path, class_name)
     declared = _declared(cls, classes)
     if declared is None:
         return {}
@@ -68,17 +53,6 @@ def validate(limits, where='limits'):
                             f'({CEILINGS[key]}); an instructor can set more in grading.toml')
         checked[key] = int(value) if key in WHOLE else value
     return checked
-
-
-def _is_adapter(cls, classes, seen=()):
-    for base in cls.bases:
-        name = base.attr if isinstance(base, ast.Attribute) else getattr(base, 'id', None)
-        if name in BASES:
-            return True
-        if name in classes and name not in seen and \
-                _is_adapter(classes[name], classes, seen + (cls.name,)):
-            return True
-    return False
 
 
 def _declared(cls, classes, seen=()):

@@ -50,8 +50,9 @@ def article_spec(name):
     return AdapterSpec(name, LEVELS, ALL_OPERATIONS)
 
 
-def read_spec(path, class_name=''):
-    """The AdapterSpec declared by the adapter class in the file at `path`."""
+def adapter_class(path, class_name=''):
+    """(the adapter ClassDef, every top-level ClassDef by name) of the file at `path`: the
+    subclass of Adapter or ArticleAdapter named `class_name`, or the file's only one."""
     try:
         tree = ast.parse(Path(path).read_text(encoding='utf-8'), filename=str(path))
     except (OSError, SyntaxError, UnicodeDecodeError, ValueError) as error:
@@ -64,7 +65,12 @@ def read_spec(path, class_name=''):
         raise SpecError(f'the adapter file {path} must define exactly one subclass of Adapter or '
                         f'ArticleAdapter{" named " + class_name if class_name else ""} at its top '
                         f'level (found {len(adapters)}): name it with --adapter FILE:CLASS')
-    cls = adapters[0]
+    return adapters[0], classes
+
+
+def read_spec(path, class_name=''):
+    """The AdapterSpec declared by the adapter class in the file at `path`."""
+    cls, classes = adapter_class(path, class_name)
     declared = _declarations(cls, classes)
     levels = declared.get('levels', _base_levels(cls, classes))
     operations = declared.get('operations', ALL_OPERATIONS)
