@@ -92,7 +92,7 @@ class Driver:
             if not all(isinstance(p, list) and len(p) == 2 and type(p[0]) is int for p in pairs):
                 raise Mismatch('the adapter\'s session grads() should return a dict '
                                '{node index: gradient}')
-            readings.append({k: v for k, v in pairs})
+            readings.append({k: as_float(v, f'the gradient of node {k}') for k, v in pairs})
         return readings
 
     def gradient(self, graph, upstream=UPSTREAM):
