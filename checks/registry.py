@@ -29,13 +29,16 @@ class Check:
     engine: tuple = ()      # (description, hint) in an engine's terms, for functional checks
     timed: bool = False     # its verdict is a measurement of time: never re-run to be confirmed
     session: bool = False   # needs an adapter's session() (docs/adapters.md, "State")
+    time_scale: float = 1.0  # an example may take this many times example_seconds (one that
+    #                          is a whole training run, not one generated case)
 
 
 CHECKS = []
 
 
 def check(id, points, description, hint, cases=None, level='article', operations=(),
-          examples=1.0, probes=(), fixed=(), engine=(), timed=False, session=False):
+          examples=1.0, probes=(), fixed=(), engine=(), timed=False, session=False,
+          time_scale=1.0):
     """Register the decorated verify(ctx, case) function as a check."""
     exercise = id.split('.')[0]
     assert exercise in EXERCISES, id
@@ -45,7 +48,7 @@ def check(id, points, description, hint, cases=None, level='article', operations
         CHECKS.append(Check(id, exercise, points, description, hint, verify, cases, level,
                             frozenset(operations), examples, tuple(probes),
                             fixed if callable(fixed) else tuple(fixed), tuple(engine), timed,
-                            session))
+                            session, time_scale))
         return verify
 
     return register

@@ -2,8 +2,9 @@
 
 Hypothesis, the oracle and every verdict live here, on the trusted side; the implementation lives
 in an executor process this side only sends requests to (checks.remote). Here: Hypothesis with
-explicit settings and a per-check seed, a deadline per example (a hang is shrunk to the smallest
-graph that hangs) and per check (wall clock and the executor's CPU time), and the minimal failing
+explicit settings and a per-check seed, a deadline per example (checks.deadline: the executor's
+CPU time, so that a loaded machine changes no verdict; a hang is shrunk to the smallest graph
+that hangs) and per check (wall clock and the executor's CPU time), and the minimal failing
 example kept as data through a side channel. A failure is shrunk for a bounded number of examples,
 then reduced to the smallest failing part of its graph (checks.reduce): counts, not clocks, so
 that a report is the same on any machine. Before the first example each fresh executor serves, one
@@ -20,6 +21,7 @@ from hypothesis import example, given, seed as hypothesis_seed
 from hypothesis.errors import FlakyFailure, HypothesisDeprecationWarning, Unsatisfiable
 
 from .adapters import NAME_EXERCISE, Driver
+from .deadline import Deadline
 from .explain import decode, encode, explain
 from .failures import (CannotCheck, ExampleTimeout, ExecutorMisbehaved, ExecutorTimeout,
                        LoadFailed, Mismatch, NotAttempted)
@@ -73,7 +75,8 @@ class Result:
 
 @dataclass
 class Budget:
-    """The limits of one check: per example (wall), and for the whole check (wall and CPU)."""
+    """The limits of one check: per example (checks.deadline: CPU time where it is read, with a
+    wall-clock backstop), and for the whole check (wall clock and CPU time)."""
     example_seconds: float = 2.0
     check_wall_seconds: float = 60.0
     check_cpu_seconds: float = 30.0
@@ -116,7 +119,8 @@ def run(check, executor, spec, seed=DEFAULT_SEED, profile='quick', budget=None, 
     budget = budget or Budget()
     remote = Remote(executor, NAME_EXERCISE)
     ctx = Context(check, Driver(remote, spec), seed, profile, graded)
-    side = {'case': None, 'examples': 0, 'hangs': 0, 'crashes': 0, 'why': '', 'warm_cpu': 0.0}
+    side = {'case': None, 'examples': 0, 'hangs': 0, 'crashes': 0, 'why': '', 'warm_cpu': 0.0,
+            'too_long': f'ran longer than {budget.example_seconds * check.time_scale:g} s'}
     started = time.monotonic()
     ends = started + budget.check_wall_seconds
     cpu_start = executor.cpu_seconds()
@@ -154,8 +158,8 @@ def run(check, executor, spec, seed=DEFAULT_SEED, profile='quick', budget=None, 
         if now >= ends:
             raise _OverBudget(f'still running after {budget.check_wall_seconds:g} s (wall clock): '
                               'a hang or an endless loop?')
-        limit = min(now + budget.example_seconds, ends) if budget.example_seconds else ends
-        remote.new_example(limit)
+        seconds = budget.example_seconds * check.time_scale
+        remote.new_example(Deadline.for_example(executor, seconds, ends) if seconds else ends)
         try:
             check.verify(ctx, case)
             remote.finish()
@@ -168,15 +172,15 @@ def run(check, executor, spec, seed=DEFAULT_SEED, profile='quick', budget=None, 
             if error.exercise == check.exercise:
                 raise NotAttempted(str(error)) from None
             raise Mismatch(f'needs {error.exercise}: {error}', blocked_by=error.exercise) from None
-        except ExecutorTimeout:
+        except ExecutorTimeout as error:
+            side['too_long'] = str(error) or side['too_long']
             if time.monotonic() >= ends:
                 raise _OverBudget(f'still running after {budget.check_wall_seconds:g} s (wall '
                                   'clock): a hang or an endless loop?') from None
             side['hangs'] += 1
             if side['hangs'] >= HANGS_BEFORE_GIVING_UP:
                 raise _StopSearching() from None
-            raise ExampleTimeout(f'example took longer than {budget.example_seconds} s') \
-                from None
+            raise ExampleTimeout(f'the example {side["too_long"]}') from None
         except ExecutorMisbehaved as error:
             side['crashes'] += 1
             side['why'] = str(error)
@@ -263,12 +267,12 @@ def run(check, executor, spec, seed=DEFAULT_SEED, profile='quick', budget=None, 
     except (ExampleTimeout, _StopSearching):
         if side['crashes'] and not side['hangs']:
             return result('error', side['why'], **_case(side['case']))
-        return result('timeout', f'an example ran longer than {budget.example_seconds} s (the '
-                      'smallest such example found is shown)', **_case(side['case']))
+        return result('timeout', f'an example {side["too_long"]} (the smallest such example '
+                      'found is shown)', **_case(side['case']))
     except ExecutorMisbehaved as error:
         return result('error', str(error), **_case(side['case']))
     except FlakyFailure as error:
-        flaky = _flaky(result, error, budget, side)
+        flaky = _flaky(result, error, side)
         if flaky.status != 'failed' or side['case'] is None:
             return flaky
         return _in_a_fresh_process(flaky, side['case'], body, executor, result)
@@ -312,7 +316,7 @@ def _check_cpu(executor, cpu_start, budget, excluded=0.0):
         raise _OverBudget(f'used more than {budget.check_cpu_seconds:g} s of CPU time')
 
 
-def _flaky(result, error, budget, side):
+def _flaky(result, error, side):
     """An example that failed, then passed (or failed otherwise) when Hypothesis ran it again.
     A time-out or a crash that does not come back is a slow or fragile first call (a JIT
     compiling, a cold cache, memory near its limit), reported as what it was; only a wrong
@@ -325,13 +329,13 @@ def _flaky(result, error, budget, side):
         (side['hangs'] and not causes)
     crash = next((e for e in causes if isinstance(e, ExecutorMisbehaved)), None)
     if crash is not None:
-        also = f'; the same example also ran longer than {budget.example_seconds:g} s once' \
+        also = f'; the same example also {side["too_long"]} once' \
             if timed_out else f' (the example {again})'
         return result('error', f'{crash}{also}', **case)
     if timed_out:
-        return result('timeout', f'an example ran longer than {budget.example_seconds:g} s, then '
-                      f'{again}: most likely a slow first call (a JIT compiling, a cache '
-                      'filling); it still counts as a time-out', **case)
+        return result('timeout', f'an example {side["too_long"]}, then {again}: most likely a '
+                      'slow first call (a JIT compiling, a cache filling); it still counts as a '
+                      'time-out', **case)
     return result('failed', 'the same example passed once and failed once',
                   notes=_first_line(causes[0]) if causes else '', **case)
 

@@ -21,6 +21,7 @@ from .memory import Watchdog
 HEADER = struct.Struct('!I')
 MAX_ANSWER = 16 * 1024 * 1024
 READ_SIZE = 65536
+CPU_POLL = 0.05  # how often the executor's CPU time is read while it works on an answer
 
 
 class ExecutorFailure(Exception):
@@ -28,7 +29,12 @@ class ExecutorFailure(Exception):
 
 
 class AnswerTimeout(Exception):
-    """No answer before the deadline; the executor has been stopped."""
+    """No answer before the deadline; the executor has been stopped. `waited`: the wall clock
+    ran out while the CPU time allowed was not used up."""
+
+    def __init__(self, waited=False):
+        super().__init__()
+        self.waited = waited
 
 
 class Output:
@@ -94,9 +100,11 @@ class ExecutorProcess:
             return answer
         raise ExecutorFailure('its first message was not the expected greeting')
 
-    def exchange(self, request, deadline):
+    def exchange(self, request, deadline, cpu_limit=None):
+        """The answer to `request`, by `deadline` (time.monotonic()) and before the executor's
+        CPU time reaches `cpu_limit` seconds (None: no such limit)."""
         self._send(request)
-        answer = self._receive(deadline)
+        answer = self._receive(deadline, cpu_limit)
         if 'values' in answer and isinstance(answer['values'], list):
             return answer
         if isinstance(answer.get('error'), dict) and isinstance(answer.get('step'), int):
@@ -112,7 +120,8 @@ class ExecutorProcess:
         except OSError:
             raise ExecutorFailure(self.death()) from None
 
-    def _receive(self, deadline):
+    def _receive(self, deadline, cpu_limit=None):
+        looked = 0.0
         while True:
             if self.selector is None:  # pragma: no cover - Windows: pump threads fill the buffer
                 with self.arrived:
@@ -121,10 +130,18 @@ class ExecutorProcess:
                 message = self._message()
             if message is not None:
                 return message
-            remaining = deadline - time.monotonic()
+            now = time.monotonic()
+            remaining = deadline - now
             if remaining <= 0:
                 self.stop()
-                raise AnswerTimeout()
+                raise AnswerTimeout(waited=cpu_limit is not None)
+            if cpu_limit is not None:  # read every CPU_POLL s, however much the code prints
+                if now - looked >= CPU_POLL:
+                    looked = now
+                    if (self.cpu_seconds() or 0.0) >= cpu_limit:
+                        self.stop()
+                        raise AnswerTimeout()
+                remaining = min(remaining, CPU_POLL)
             if self.watchdog is not None:  # memory is watched while the code runs: now
                 if self.watchdog.look():
                     self.stop()

@@ -25,7 +25,7 @@ from . import judge, memory
 
 @dataclass
 class Limits:
-    example_seconds: float = 2.0      # one generated example, wall clock (a hang is shrunk)
+    example_seconds: float = 2.0      # one generated example, CPU time (checks/deadline.py)
     check_cpu_seconds: float = 30.0   # one check, CPU time of the executor
     check_wall_seconds: float = 60.0  # one check, wall clock
     memory_mb: int = 1024             # memory used (resident) by an executor and its children

@@ -11,6 +11,7 @@ import time
 
 from checks import registry, runner
 from checks.adapters import AdapterSpec
+from checks.deadline import Deadline
 from checks.failures import ExecutorMisbehaved, ExecutorTimeout, LoadFailed
 
 from .channel import AnswerTimeout, ExecutorFailure, ExecutorProcess, Output
@@ -81,19 +82,23 @@ class Executor:
         self.warm_ups = True  # the runner warms each fresh executor up, until a warm-up fails
 
     def exchange(self, request, deadline):
-        process = self.process
+        """The answer to `request` by `deadline` (a checks.deadline.Deadline, or a bare
+        time.monotonic() for a wall-clock limit alone)."""
+        deadline, process = Deadline.of(deadline), self.process
         if process is None:
             # Starting the executor and importing the code (JAX: 3 s) are not the request's:
             # its deadline moves by the time they took (the import has its own limit).
             began = time.monotonic()
             process = self._start()
-            if deadline is not None:
-                deadline += time.monotonic() - began
+            deadline = deadline.later(time.monotonic() - began, process.cpu_seconds() or 0.0)
+        if deadline.cpu is not None and process.cpu_seconds() is None:
+            deadline = deadline.wall_clock_only()
+        cpu_limit = None if deadline.cpu is None else deadline.cpu - self.cpu_before
         try:
-            return process.exchange(request, deadline)
-        except AnswerTimeout:
+            return process.exchange(request, deadline.wall, cpu_limit)
+        except AnswerTimeout as timeout:
             self._drop()
-            raise ExecutorTimeout() from None
+            raise ExecutorTimeout(deadline.exceeded(timeout.waited)) from None
         except ExecutorFailure as error:
             self._drop()
             raise ExecutorMisbehaved(str(error)) from None

@@ -343,7 +343,8 @@ def verify_losses(ctx, case):
 @check('core.training', 2,
        "the article's two examples train: Fahrenheit to Celsius and the above-the-line classifier",
        'train_model: for each (x, y), prediction = model.predict(x), then '
-       'model.backward(loss_grad_fn(y, prediction)).')
+       'model.backward(loss_grad_fn(y, prediction)).',
+       time_scale=5)  # one example, 6,000 training steps: 5x the time of a generated case
 def verify_training(ctx, _):
     api, rng = ctx.api, random.Random(one_way(ctx.seed, 'core.training'))
     weight = api.Parameter(value=0.1, learning_rate=0.05)

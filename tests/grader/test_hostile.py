@@ -28,6 +28,8 @@ RUNS = {
                                 config=HANG_LIMITS, slow=True),
     'block_signals': hostile('block_signals', 'core.add', 'core.multiply', config=HANG_LIMITS,
                              slow=True),
+    'sleep_add': hostile('sleep_add', 'core.add', 'core.multiply', config=HANG_LIMITS, slow=True),
+    'pause_add': hostile('pause_add', 'core.add', 'core.multiply', config=HANG_LIMITS),
     'recursion_multiply': hostile('recursion_multiply', 'core.add', 'core.multiply'),
     'exit_at_import': hostile('exit_at_import', 'core.add', 'ex1.by_hand'),
     'exit_in_check': hostile('exit_in_check', 'core.add', 'core.sigmoid', 'core.sgd_step'),
@@ -54,7 +56,7 @@ RUNS = {
 def test_hang_is_a_timeout_and_the_next_check_still_runs(grader):
     run = grader['hang_add']
     assert_outcome(run, 1, {'core.add': 'timeout', 'core.multiply': 'passed'}, 2, 4)
-    assert 'ran longer than 0.5 s' in message(run, 'core.add')
+    assert 'used more than 0.5 s of CPU time' in message(run, 'core.add')
     assert run.checks()['core.add']['case'] is not None  # the smallest hanging example is shown
     assert run.seconds < 30
 
@@ -65,8 +67,25 @@ def test_hang_that_swallows_exceptions_or_blocks_signals_is_stopped_alike(grader
     """No timer runs where the student's code does: the judge waits, then kills."""
     run = grader[name]
     assert_outcome(run, 1, {'core.add': 'timeout', 'core.multiply': 'passed'}, 2, 4)
-    assert 'ran longer than 0.5 s' in message(run, 'core.add')
+    assert 'used more than 0.5 s of CPU time' in message(run, 'core.add')
     assert run.seconds < 30
+
+
+@pytest.mark.runs('sleep_add')
+def test_an_example_that_waits_forever_is_stopped_by_the_wall_clock(grader):
+    """The per-example limit is CPU time; code that waits uses none, and the wall-clock backstop
+    (5 times the limit) stops it, saying it waits."""
+    run = grader['sleep_add']
+    assert_outcome(run, 1, {'core.add': 'timeout', 'core.multiply': 'passed'}, 2, 4)
+    assert 'still running after 2.5 s (wall clock) without using 0.5 s of CPU time' in \
+        message(run, 'core.add')
+    assert run.seconds < 40
+
+
+@pytest.mark.runs('pause_add')
+def test_an_example_slow_on_the_wall_clock_alone_is_not_a_time_out(grader):
+    """What a loaded machine does to a correct solution (a 1 s pause, no work) costs no point."""
+    assert_outcome(grader['pause_add'], 0, {'core.add': 'passed', 'core.multiply': 'passed'}, 4, 4)
 
 
 # --- crashes and exits ----------------------------------------------------------------------------

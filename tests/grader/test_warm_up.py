@@ -21,6 +21,7 @@ import reference
 from checks import get, runner
 from checks.adapters import article_spec
 from checks.adapters.convention import value_spec
+from checks.deadline import Deadline
 from checks.failures import ExecutorTimeout
 from corpus.bugs_engine import ENGINE
 from executor.adapters import ArticleAdapter, ValueAdapter
@@ -153,7 +154,7 @@ def test_a_warm_up_runs_before_the_first_example_of_a_cold_executor():
 
         def exchange(self, request, deadline):
             import time
-            self.deadlines.append(deadline - time.monotonic())
+            self.deadlines.append(Deadline.of(deadline).wall - time.monotonic())
             type(self).cold = False   # started by this call
             self.calls += 1
             return json.loads(json.dumps(self.interpreter.answer(json.loads(json.dumps(
@@ -201,12 +202,14 @@ def test_the_article_api_gets_no_warm_up():
 
 def test_an_import_is_not_charged_to_the_request_that_starts_the_executor(tmp_path):
     """Without a warm-up (the runner stops making them after one failed), the first example of a
-    fresh executor starts it: its 2.5 s import must not count against the example's 2 s."""
+    fresh executor starts it: its import, 2.5 s of CPU time, must not count against the example's
+    2 s."""
     from grading.local import executor_for
     package = tmp_path / 'slow_import'
     shutil.copytree(ROOT / 'reference', package, ignore=shutil.ignore_patterns('__pycache__'))
     init = package / '__init__.py'
-    init.write_text('import time\ntime.sleep(2.5)\n' + init.read_text())
+    init.write_text('import time\nbusy = time.process_time() + 2.5\n'
+                    'while time.process_time() < busy:\n    pass\n' + init.read_text())
     with executor_for(package) as impl:
         impl.executor.warm_ups = False
         result = impl.run(get('core.add'), budget=runner.Budget(example_seconds=2))
