@@ -70,11 +70,37 @@ def resolve(impl, adapter=None, base=None):
         return _detected(Target('file', _module_name(candidate.stem), str(candidate.resolve()),
                                 *adapter_spec))
     if re.fullmatch(r'[A-Za-z_][\w.]*', impl):
-        if importlib.util.find_spec(impl.split('.')[0]) is None:
-            raise UsageError(f'--impl {impl}: no folder, file or installed module has that name. '
-                             'Give a package folder, a .py file, or an importable module name.')
+        _check_module_name(impl)
         return _detected(Target('module', impl, '', *adapter_spec))
     raise UsageError(f'--impl {impl}: not a folder, a .py file or a module name.')
+
+
+GRADER_PACKAGES = ('checks', 'grading', 'executor', 'grader', 'adapters')
+ASK_FOR_AN_IMPLEMENTATION = ('Give your package folder (e.g. exercises), a .py file, or the name '
+                             'of an installed module that holds your implementation.')
+
+
+def _check_module_name(impl):
+    """An installed module --impl may name: not the running program, Python's standard library
+    or the grader itself, which no student wrote (grading them only fails every check)."""
+    top = impl.split('.')[0]
+    if top == '__main__':
+        raise UsageError(f'--impl {impl}: that is the name of the program running, not an '
+                         f'implementation. {ASK_FOR_AN_IMPLEMENTATION}')
+    if top in sys.stdlib_module_names:
+        raise UsageError(f"--impl {impl}: that is a module of Python's standard library, not an "
+                         f'implementation, and no folder or file of that name is here. '
+                         f'{ASK_FOR_AN_IMPLEMENTATION}')
+    if top in GRADER_PACKAGES:
+        raise UsageError(f"--impl {impl}: that is the grader's own code, not an implementation. "
+                         f'{ASK_FOR_AN_IMPLEMENTATION}')
+    try:
+        found = importlib.util.find_spec(top)
+    except (ImportError, ValueError):   # a module in sys.modules without a spec, for one
+        found = None
+    if found is None:
+        raise UsageError(f'--impl {impl}: no folder, file or installed module has that name. '
+                         'Give a package folder, a .py file, or an importable module name.')
 
 
 def _detected(target):

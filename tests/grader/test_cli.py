@@ -119,6 +119,11 @@ USAGE_ERRORS = {
     'missing impl path': (lambda t: ['--impl', 'missing/path'], '--impl missing/path: not a'),
     'missing impl file': (lambda t: ['--impl', 'missing.py'], 'there is no such file'),
     'folder without __init__': (lambda t: ['--impl', str(t)], 'the folder has no __init__.py'),
+    'impl __main__': (lambda t: ['--impl', '__main__'], '--impl __main__: that is the name of '
+                      'the program running'),
+    'impl a stdlib module': (lambda t: ['--impl', 'json'], "module of Python's standard library"),
+    'impl a stdlib submodule': (lambda t: ['--impl', 'os.path'], "Python's standard library"),
+    'impl the grader': (lambda t: ['--impl', 'grading.cli'], "the grader's own"),
     'unknown check': (lambda t: ['--check', 'core.nonesuch'], 'no such check'),
     'check outside exercise': (lambda t: ['--exercise', 'ex1', '--check', 'core.add'],
                                'nothing to run'),
