@@ -1,5 +1,6 @@
 """grading.toml: points, visibility, seed, profile and limits, editable by an instructor."""
 import dataclasses
+from fractions import Fraction
 from pathlib import Path
 
 try:
@@ -13,6 +14,10 @@ from .isolation import Limits
 from .loader import UsageError
 
 VISIBILITIES = ('visible', 'hidden', 'after_due_date', 'after_published')
+# Scaled points are whole multiples of 1/64: binary floating point adds such numbers exactly, in
+# any order, so an exercise's checks add up to exactly its points in every report and platform
+# (GitHub Classroom's reporter sums them in JavaScript).
+POINTS_GRID = 64
 
 
 class Config:
@@ -55,9 +60,7 @@ class Config:
         for exercise, table in self.exercises.items():
             if 'points' in table:
                 ids = [c.id for c in checks if c.exercise == exercise]
-                total = sum(points[i] for i in ids)
-                for i in ids:
-                    points[i] = points[i] * float(table['points']) / total if total else 0.0
+                points.update(zip(ids, scaled([points[i] for i in ids], table['points'])))
         return points
 
     def limits_for(self, requested=None):
@@ -78,6 +81,26 @@ class Config:
     def visibility(self, check):
         return self.checks.get(check.id, {}).get(
             'visibility', self.exercises.get(check.exercise, {}).get('visibility', 'visible'))
+
+
+def scaled(weights, total):
+    """The weights scaled to add up to `total`: multiples of 1/POINTS_GRID, each less than one
+    1/POINTS_GRID from its exact share, the units left over going to the largest remainders (the
+    first of equal ones), so that they add up to exactly `total`. A total that is not such a
+    multiple cannot be met exactly: the exact shares then."""
+    weight = sum(Fraction(w) for w in weights)
+    if not weight:
+        return [0.0] * len(weights)
+    shares = [Fraction(w) * Fraction(total) / weight for w in weights]
+    units = Fraction(total) * POINTS_GRID
+    if units.denominator != 1:
+        return [float(share) for share in shares]
+    floors = [int(share * POINTS_GRID) for share in shares]   # shares are never negative
+    by_remainder = sorted(range(len(shares)),
+                          key=lambda i: floors[i] - shares[i] * POINTS_GRID)   # stable: ties
+    for i in by_remainder[:int(units) - sum(floors)]:
+        floors[i] += 1
+    return [f / POINTS_GRID for f in floors]
 
 
 def load(path=None, root=None):

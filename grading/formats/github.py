@@ -18,21 +18,52 @@ from ..neutral import inert, no_workflow_commands
 from .text import render as render_text
 
 
+# The reporter gets the result through an environment variable (GRADER_RESULTS), and Linux
+# refuses any one variable longer than MAX_ARG_STRLEN, 128 KiB with its name ("Argument list too
+# long": no points at all). Half of that leaves room to spare, and is far under the 1 MB a step
+# output may hold.
+RESULT_LIMIT = 64 * 1024
+# What a test's message and test_code are cut to, longest first, until the result fits.
+TEXT_LIMITS = (2000, 1000, 500, 200, 80, 0)
+NAME_LIMIT = 200
+
+
 def classroom_result(report):
+    """The base64 `result` output: every check a test with its exact score (scaled points are
+    multiples of 1/64, grading.config, so they add up exactly), its texts cut until the whole
+    fits in RESULT_LIMIT (the full texts are in the log)."""
+    for limit in TEXT_LIMITS:
+        encoded = _encode(_result(report, limit))
+        if len(encoded) <= RESULT_LIMIT:
+            return encoded
+    return encoded   # only thousands of checks get here; still every test and its score
+
+
+def _result(report, text_limit):
     tests = [{
-        'name': f'{check.id}: {check.description}',
+        'name': _cut(f'{check.id}: {check.description}', NAME_LIMIT),
         'status': 'pass' if check.status in ('passed', 'skipped') else
                   'error' if check.status in ('error', 'timeout') else 'fail',
-        'score': round(check.score, 4),
-        'message': check.message,
-        'test_code': check.reproduce,
+        'score': check.score,
+        'message': _cut(check.message, text_limit),
+        'test_code': _cut(check.reproduce, text_limit),
         'filename': '',
         'line_no': 0,
         'duration': round(check.seconds * 1000),
     } for exercise in report.exercises for check in exercise.checks]
-    result = {'version': 1, 'status': 'pass' if report.passed else 'fail',
-              'max_score': round(report.max_score, 4), 'tests': tests}
+    return {'version': 1, 'status': 'pass' if report.passed else 'fail',
+            'max_score': report.max_score, 'tests': tests}
+
+
+def _encode(result):
     return base64.b64encode(json.dumps(result).encode()).decode()
+
+
+def _cut(text, limit):
+    """`text`, or its start and how much was left out."""
+    if len(text) <= limit:
+        return text
+    return f'{text[:limit]}... ({len(text) - limit} more characters: the full text is in the log)'
 
 
 def render(report):

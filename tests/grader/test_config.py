@@ -35,5 +35,23 @@ def test_points_are_scaled_per_exercise():
     checks = [c for c in all_checks() if c.exercise == 'ex7']
     scaled = config.Config({'exercises': {'ex7': {'points': 20}},
                             'checks': {'ex7.grad_once': {'points': 4}}}).points(checks)
-    assert sum(scaled.values()) == pytest.approx(20)
-    assert scaled["ex7.grad_once"] == pytest.approx(4 * 20 / (10 - 1 + 4))  # its default is 1
+    assert sum(scaled.values()) == 20   # exactly: multiples of 1/64, in any order
+    assert sum(reversed(scaled.values())) == 20
+    assert all((value * 64).is_integer() for value in scaled.values())
+    # each within 1/64 of its exact share (ex7.grad_once's default is 1)
+    assert scaled["ex7.grad_once"] == pytest.approx(4 * 20 / (10 - 1 + 4), abs=1 / 64)
+
+
+@pytest.mark.parametrize('weights, total', [
+    ([1] * 17, 6), ([1] * 9, 7), ([1, 1, 1, 3], 10), ([2, 1, 1], 1), ([0.5] * 3, 2.5),
+    ([1] * 7, 100), ([3, 1e-9], 5)])
+def test_scaled_points_add_up_exactly(weights, total):
+    points = config.scaled(weights, total)
+    assert sum(points) == total and sum(reversed(points)) == total
+    for point, weight in zip(points, weights):
+        assert abs(point - weight * total / sum(weights)) < 1 / 64
+
+
+def test_a_total_off_the_grid_is_scaled_as_it_is():
+    assert config.scaled([1, 2], 7.3) == pytest.approx([7.3 / 3, 2 * 7.3 / 3])
+    assert config.scaled([0, 0], 5) == [0.0, 0.0]

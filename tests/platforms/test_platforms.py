@@ -405,6 +405,101 @@ def test_github_command_writes_the_classroom_result(tmp_path, student_repo):
     assert 'seed secret' in process.stdout and 'seed 123' not in process.stdout
 
 
+def reporter_reads(result):
+    """What GitHub Classroom's reporter makes of a `result` output: handed to it through the
+    environment (GRADER_RESULTS, as the workflow does: the kernel refuses one variable over
+    MAX_ARG_STRLEN, "Argument list too long"), decoded as its src/main.js does, the points it
+    sends summed as src/notify-classroom.js does, its log's total as getTestScore does
+    (classroom-resources/autograding-grading-reporter, commit 43c2d9f). In node when there is
+    one: its own JSON.parse and its own float sums."""
+    if shutil.which('node'):
+        command = ['node', '-e', REPORTER_JS]
+    else:
+        command = [sys.executable, '-c', REPORTER_PY]
+    process = subprocess.run(command, capture_output=True, text=True, timeout=60,
+                             env=environment(GRADER_RESULTS=result))
+    assert process.returncode == 0, process.stderr
+    return json.loads(process.stdout)
+
+
+REPORTER_JS = r"""
+const results = JSON.parse(Buffer.from(process.env.GRADER_RESULTS, 'base64').toString('utf-8'));
+let totalPoints = 0;
+results.tests.forEach(({ score }) => { totalPoints += score; });
+const passed = results.tests.filter((t) => t.status === 'pass').length;
+const logScore = (passed / results.tests.length) * (results.max_score || 0);
+console.log(JSON.stringify({ results, totalPoints, maxPoints: results.max_score, logScore,
+                             notice: `Points ${totalPoints}/${results.max_score}` }));
+"""
+REPORTER_PY = r"""
+import base64, json, os
+results = json.loads(base64.b64decode(os.environ['GRADER_RESULTS']).decode('utf-8'))
+total = 0
+for test in results['tests']:
+    total += test['score']
+passed = sum(t['status'] == 'pass' for t in results['tests'])
+print(json.dumps({'results': results, 'totalPoints': total, 'maxPoints': results['max_score'],
+                  'logScore': passed / len(results['tests']) * (results['max_score'] or 0),
+                  'notice': f'Points {total}/{results["max_score"]}'}))
+"""
+
+
+def article_report(config, status='passed', message='', traceback=''):
+    """A report of every check of the article's API, each with `status`, under `config`."""
+    from checks.registry import article_checks
+    from checks.runner import Result
+    from grading.assemble import build_report
+    from grading.loader import Target
+    checks = article_checks()
+    points = config.points(checks)
+    results = {c.id: Result(c.id, c.exercise, status, points[c.id] if status == 'passed' else 0,
+                            points[c.id], message=message, traceback=traceback)
+               for c in checks}
+    return build_report(Target('package', 'exercises', 'exercises'), checks, results, config,
+                        7, 'thorough', '', 1.0, {})
+
+
+def test_github_scaled_points_arrive_exactly(tmp_path):
+    """Exercises scaled to totals their checks do not divide: the scores Classroom adds up are
+    exactly each exercise's points, and the total is exactly max_score."""
+    from grading import config
+    from grading.formats import github
+    (tmp_path / 'grading.toml').write_text(
+        '[exercises.core]\npoints = 6\n[exercises.ex5]\npoints = 7\n'
+        '[exercises.ex7]\npoints = 10\n[checks."ex7.grad_once"]\npoints = 3\n')
+    setting = config.load(tmp_path / 'grading.toml')
+    seen = reporter_reads(github.classroom_result(article_report(setting)))
+    by_exercise = {}
+    for test in seen['results']['tests']:
+        exercise = test['name'].split('.')[0]
+        by_exercise[exercise] = by_exercise.get(exercise, 0) + test['score']   # in their order
+    assert (by_exercise['core'], by_exercise['ex5'], by_exercise['ex7']) == (6, 7, 10)
+    unscaled = sum(score for exercise, score in by_exercise.items()
+                   if exercise not in ('core', 'ex5', 'ex7'))
+    assert unscaled == int(unscaled) > 0
+    assert seen['maxPoints'] == seen['totalPoints'] == 6 + 7 + 10 + unscaled
+    assert seen['notice'] == f'Points {23 + int(unscaled)}/{23 + int(unscaled)}'
+
+
+def test_github_result_of_a_long_report_reaches_the_reporter():
+    """Every check failing with long exception text: the result still fits in an environment
+    variable, every test keeps its name and score, and messages are cut, saying so."""
+    from grading.config import Config
+    from grading.formats import github
+    text = 'Traceback (most recent call last):\n' + 'raise ValueError("é")\n' * 200
+    report = article_report(Config(), status='error', message=text[:2000], traceback=text)
+    result = github.classroom_result(report)
+    assert len(result) <= github.RESULT_LIMIT < 128 * 1024 - len('GRADER_RESULTS=')
+    seen = reporter_reads(result)
+    tests = seen['results']['tests']
+    checks = [c for e in report.exercises for c in e.checks]
+    assert [t['name'].split(':')[0] for t in tests] == [c.id for c in checks]
+    assert all(t['status'] == 'error' and t['score'] == 0 for t in tests)
+    assert seen['maxPoints'] == 75 and seen['totalPoints'] == 0
+    assert all(t['message'].startswith('Traceback') for t in tests)
+    assert all('more characters' in t['message'] for t in tests)
+
+
 # --- GitLab ---------------------------------------------------------------------------------------
 
 def junit(repo, extra=''):
