@@ -72,6 +72,7 @@ def parser():
 
 def main(argv=None):
     protect_process()
+    escape_what_stdout_cannot_encode()
     args = parser().parse_args(argv)
     try:
         if args.setup_sandbox:
@@ -97,6 +98,15 @@ def main(argv=None):
               ' Please report it with this traceback:', file=sys.stderr)
         traceback.print_exc()
         return 3
+
+
+def escape_what_stdout_cannot_encode():
+    """A terminal that is not UTF-8 (LC_ALL=C, Latin-1) shows a report's other characters as
+    escapes (\\u2192) rather than failing on its first one; files are always UTF-8."""
+    try:
+        sys.stdout.reconfigure(errors='backslashreplace')
+    except (AttributeError, ValueError, OSError):   # replaced by a stream without that
+        pass
 
 
 def select_checks(args):
@@ -191,7 +201,7 @@ def _replay(value, checks):
     if len(checks) != 1:
         raise UsageError('--replay runs one example of one check: add --check ID')
     try:
-        text = Path(value[1:]).read_text() if value.startswith('@') else value
+        text = Path(value[1:]).read_text(encoding='utf-8') if value.startswith('@') else value
         return json.loads(text)
     except (OSError, ValueError) as error:
         raise UsageError(f'--replay: cannot read a JSON case ({error})') from None
@@ -288,7 +298,7 @@ def _github_output(report):
     """Hand the Classroom reporter its `result` step output, when run inside a workflow."""
     path = os.environ.get('GITHUB_OUTPUT')
     if path:
-        with open(path, 'a') as f:
+        with open(path, 'a', encoding='utf-8') as f:
             f.write(f'result={github.classroom_result(report)}\n')
 
 

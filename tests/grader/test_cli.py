@@ -1,9 +1,15 @@
 """The command line's exit codes and messages: 0 all passed, 1 some did not, 2 a usage error,
 3 the grader itself failed; import failures of student code reported as check errors."""
+import os
+import shutil
+import subprocess
+import sys
+
 import pytest
 
 from checks import all_checks
 from grading import cli
+from grading.batch import read_gradebook
 from grading.formats import gradescope
 from grader_harness import ROOT, Run
 
@@ -212,3 +218,57 @@ def test_children_started_with_spawn_grade_the_same(grader):
     run = grader['spawn']
     assert run.returncode == 0, run.describe()
     assert statuses(run) == {'core.add': 'passed', 'ex7.repeated_child': 'passed'}
+
+
+# --- encodings: files always UTF-8, a terminal that is not gets escapes ---------------------------
+
+ACCENTED = 'résultat → faux'
+# Python's own C locale, not coerced to UTF-8: ASCII, stricter than Latin-1 (which has 'é' but not
+# '→'), and present on every machine, where a Latin-1 locale often is not installed.
+NOT_UTF8 = {'LC_ALL': 'C', 'LANG': 'C', 'PYTHONCOERCECLOCALE': '0', 'PYTHONUTF8': '0'}
+
+
+def not_utf8_environment():
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith('LC_') and k not in ('LANG', 'PYTHONIOENCODING', 'PYTHONPATH')}
+    return {**env, **NOT_UTF8}
+
+
+def accented_package(tmp):
+    package = tmp / 'accented'
+    package.mkdir()
+    (package / '__init__.py').write_text(f'raise ValueError({ACCENTED!r})\n', encoding='utf-8')
+    return package
+
+
+def grade_outside_utf8(tmp_path, *args):
+    return subprocess.run([sys.executable, str(ROOT / 'grader.py'), '--check', 'core.add', *args],
+                          env=not_utf8_environment(), cwd=tmp_path, capture_output=True,
+                          timeout=300)
+
+
+def test_reports_are_utf8_and_stdout_never_fails_whatever_the_locale(tmp_path):
+    probe = subprocess.run([sys.executable, '-c', 'import locale, sys; print(locale.'
+                            'getpreferredencoding(False), sys.stdout.encoding)'],
+                           env=not_utf8_environment(), capture_output=True, text=True)
+    if 'utf' in probe.stdout.lower():
+        pytest.skip(f'Python uses UTF-8 here under every locale ({probe.stdout.strip()})')
+    package = accented_package(tmp_path)
+    for fmt in ('text', 'junit'):
+        path = tmp_path / f'report.{fmt}'
+        done = grade_outside_utf8(tmp_path, '--impl', str(package), '--format', fmt,
+                                  '--output', str(path))
+        assert done.returncode == 1, done.stderr.decode('utf-8', 'replace')
+        assert ACCENTED in path.read_text(encoding='utf-8'), fmt
+    # The text report on a terminal that is not UTF-8: escapes, not a crash (exit 3).
+    done = grade_outside_utf8(tmp_path, '--impl', str(package))
+    assert done.returncode == 1, done.stderr.decode('utf-8', 'replace')
+    assert 'r\\xe9sultat \\u2192 faux' in done.stdout.decode('ascii')
+    batch = tmp_path / 'batch'
+    shutil.copytree(package, batch / 'accented')
+    done = grade_outside_utf8(tmp_path, '--batch', str(batch), '-j', '1')
+    assert done.returncode == 0, done.stderr.decode('utf-8', 'replace')
+    grades = tmp_path / 'batch-grades'
+    [row] = read_gradebook(grades / 'gradebook.csv')
+    assert row['status'] == 'error' and ACCENTED in row['message']
+    assert ACCENTED in (grades / 'accented.txt').read_text(encoding='utf-8')
