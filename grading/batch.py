@@ -50,6 +50,7 @@ from checks.registry import EXERCISES
 from . import config as config_module
 from .isolation import default_jobs, usable_cpus
 from .loader import UsageError
+from .neutral import inert
 
 ROOT = Path(__file__).resolve().parents[1]
 SKIPPED_NAMES = {'__pycache__'}
@@ -308,10 +309,21 @@ def write_gradebook(path, rows, exercises):
         writer.writerow(['submission', 'score', 'max_score', *exercises, 'status', 'seconds',
                          'message'])
         for row in rows:
-            writer.writerow([row.submission, _num(row.score), _num(row.max_score),
+            writer.writerow([_readable(row.submission), _num(row.score), _num(row.max_score),
                              *(_num(row.exercises.get(e, 0.0)) for e in exercises), row.status,
-                             f'{row.seconds:.1f}', row.message])
+                             f'{row.seconds:.1f}', _readable(row.message)])
     os.replace(temporary, path)
+
+
+def _readable(text):
+    """An entry's name (or a message holding one) as the folder shows it: a locale that cannot
+    decode a name (LC_ALL=C and 'café') leaves surrogates for its bytes, which no UTF-8 file can
+    hold; those bytes are read as UTF-8, and whatever is still unsafe is escaped."""
+    try:
+        text = text.encode('utf-8', 'surrogateescape').decode('utf-8', 'backslashreplace')
+    except UnicodeEncodeError:   # a surrogate that stands for no byte
+        pass
+    return inert(text)
 
 
 def read_gradebook(path):

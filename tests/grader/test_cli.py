@@ -266,9 +266,12 @@ def test_reports_are_utf8_and_stdout_never_fails_whatever_the_locale(tmp_path):
     assert 'r\\xe9sultat \\u2192 faux' in done.stdout.decode('ascii')
     batch = tmp_path / 'batch'
     shutil.copytree(package, batch / 'accented')
+    (batch / 'café').mkdir()   # a name this locale cannot decode: in the gradebook as it reads
     done = grade_outside_utf8(tmp_path, '--batch', str(batch), '-j', '1')
     assert done.returncode == 0, done.stderr.decode('utf-8', 'replace')
     grades = tmp_path / 'batch-grades'
-    [row] = read_gradebook(grades / 'gradebook.csv')
-    assert row['status'] == 'error' and ACCENTED in row['message']
+    rows = {row['submission']: row for row in read_gradebook(grades / 'gradebook.csv')}
+    assert sorted(rows) == ['accented', 'café']
+    assert rows['accented']['status'] == 'error' and ACCENTED in rows['accented']['message']
     assert ACCENTED in (grades / 'accented.txt').read_text(encoding='utf-8')
+    assert 'the folder café has no __init__.py' in rows['café']['message']
