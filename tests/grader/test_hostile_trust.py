@@ -18,6 +18,7 @@ TRUST = ('core.add', 'core.multiply')
 RUNS = {
     'forge_answers': hostile('forge_answers', *STUB_CHECKS, engine='stubs'),
     'patch_grader': hostile('patch_grader', *STUB_CHECKS, engine='stubs'),
+    'patch_runner': hostile('patch_runner', *TRUST),
     'forge_pipe': hostile('forge_pipe', *STUB_CHECKS, engine='stubs'),
     'garble_pipe': hostile('garble_pipe', *STUB_CHECKS, engine='stubs'),
     'skip_me': hostile('skip_me', 'core.add', 'core.multiply', 'core.sigmoid', engine='stubs'),
@@ -65,6 +66,15 @@ def test_messages_forged_on_any_pipe_are_refused(grader, name):
     for check in checks.values():
         assert 'while importing the implementation' in check['message'] and \
             'expected greeting' in check['message'], check['message']
+
+
+@pytest.mark.runs('patch_runner')
+def test_the_students_process_cannot_even_import_the_checks(grader):
+    """The executor's path holds the student's code and the executor's own package, not the
+    checks: an implementation that reaches for checks.runner fails to import, on every check."""
+    run = grader['patch_runner']
+    checks = assert_outcome(run, 1, {'core.add': 'error', 'core.multiply': 'error'}, 0, 4)
+    assert all("No module named 'checks'" in c['message'] for c in checks.values()), checks
 
 
 @pytest.mark.runs('patch_grader')
