@@ -30,7 +30,8 @@ def versions():
 def reproduce_command(target, check_id, seed, profile, seed_secret=False):
     parts = ['python', 'grader.py']
     if target.kind != 'adapter':
-        parts += ['--impl', target.path and _relative(target.path) or target.name]
+        path = target.notebook or target.path
+        parts += ['--impl', path and _relative(path) or target.name]
     if target.adapter_file:
         adapter = _relative(target.adapter_file)
         parts += ['--adapter', adapter + (f':{target.adapter_class}' if target.adapter_class

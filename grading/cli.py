@@ -24,6 +24,7 @@ from .assemble import build_report
 from .formats import github, gradescope, json_format, junit, prairielearn, text
 from .isolation import default_jobs, run_exercises
 from .loader import UsageError, adapter_limits, as_data, resolve, spec_of
+from .notebook import name_cells
 from .processes import protect_process
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -258,11 +259,12 @@ def run_and_report(target, checks, config, seed, profile, replay=None, progress_
     if progress_stream:
         text.clear_progress(progress_stream)
     isolation = {'mode': box.mode, 'description': box.description, 'why': box.why}
-    return build_report(target, checks, results, config, seed, profile,
-                        ''.join(printed.get(e, '') for e in groups), time.perf_counter() - started,
-                        dict(limits.available(box.mode), set_by=set_by,
-                             requested_by_adapter=requested), isolation=isolation,
-                        seed_secret=seed_secret, spec=spec)
+    report = build_report(target, checks, results, config, seed, profile,
+                          ''.join(printed.get(e, '') for e in groups), time.perf_counter() - started,
+                          dict(limits.available(box.mode), set_by=set_by,
+                               requested_by_adapter=requested), isolation=isolation,
+                          seed_secret=seed_secret, spec=spec)
+    return name_cells(report, target)   # a notebook's cells, not its generated file's lines
 
 
 def expected_cost(checks):

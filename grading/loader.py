@@ -31,10 +31,11 @@ class Target:
     adapter_file: str = ''   # a user-written adapter (--adapter FILE[:CLASS]), if any
     adapter_class: str = ''
     convention: str = ''     # 'value': a micrograd-style Value class, graded without adapter code
+    notebook: str = ''       # the .ipynb handed in, when `path` is the file generated from it
 
     @property
     def label(self):
-        return self.path or self.name
+        return self.notebook or self.path or self.name
 
     @property
     def source_paths(self):
@@ -64,6 +65,9 @@ def resolve(impl, adapter=None, base=None):
                              'at a single .py file.')
         return _detected(Target('package', _module_name(candidate.name),
                                 str(candidate.resolve()), *adapter_spec))
+    if impl.endswith('.ipynb'):
+        from .notebook import notebook_target
+        return _detected(notebook_target(candidate, impl, adapter_spec))
     if impl.endswith('.py'):
         if not candidate.is_file():
             raise UsageError(f'--impl {impl}: there is no such file.')
