@@ -59,6 +59,8 @@ def parser():
     p.add_argument('--output', metavar='FILE', help='write the report here instead of stdout')
     p.add_argument('--config', metavar='FILE', help='points and limits (default grading.toml)')
     p.add_argument('--no-color', action='store_true', help='no colour even on a terminal')
+    p.add_argument('-v', '--verbose', action='store_true',
+                   help='text report: list every check, also of exercises that fully pass')
     p.add_argument('--batch', metavar='DIR', help='grade every submission in DIR')
     p.add_argument('-j', '--jobs', type=int,
                    help='with --batch: submissions graded at once (default: one per CPU); '
@@ -150,7 +152,8 @@ def grade(args, out=None):
                             progress_stream=sys.stderr if sys.stderr.isatty() else None,
                             jobs=args.jobs, seed_secret=secret)
     try:
-        write(report, args.format, args.output, colour=not args.no_color)
+        write(report, args.format, args.output, colour=not args.no_color,
+              verbose=args.verbose)
     except Exception:
         _write_fallback(report, args.format, args.output)
         raise  # main() still exits 3 with the traceback
@@ -272,7 +275,7 @@ def expected_cost(checks):
     return sum(c.examples if c.cases else 0.05 for c in checks)
 
 
-def write(report, fmt, output=None, colour=True):
+def write(report, fmt, output=None, colour=True, verbose=False):
     """Render and write the report; Gradescope's default is its results folder."""
     if fmt == 'gradescope' and output is None and GRADESCOPE_RESULTS.is_dir():
         output = str(GRADESCOPE_RESULTS / 'results.json')
@@ -281,7 +284,7 @@ def write(report, fmt, output=None, colour=True):
     stream = sys.stdout
     if fmt == 'text':
         rendered = text.render(report, colour=colour and output is None and
-                               text.use_colour(stream))
+                               text.use_colour(stream), verbose=verbose)
     else:
         rendered = {'json': json_format.render, 'gradescope': gradescope.render,
                     'junit': junit.render, 'github': github.render,

@@ -12,7 +12,8 @@ def use_colour(stream):
             and os.environ.get('TERM') != 'dumb')
 
 
-def render(report, colour=False):
+def render(report, colour=False, verbose=False):
+    """The report; an exercise whose checks all pass takes one line unless `verbose`."""
     def paint(text, name):
         return f'\033[{COLOURS[name]}m{text}\033[0m' if colour else text
 
@@ -39,13 +40,12 @@ def render(report, colour=False):
         if exercise.status == 'not_attempted':
             out.append(f'{exercise.id:5} {exercise.title:<52} '
                        + paint(f'not attempted  {score}', 'dim'))
-            blockers = sorted({c.blocked_by for c in exercise.checks if c.blocked_by})
-            if blockers:
-                out.append(paint(f'      (some of its checks need {", ".join(blockers)} first)',
-                                 'dim'))
+            out += [paint(f'      {line}', 'dim') for line in _not_attempted(exercise)]
             continue
         colour_name = 'green' if exercise.status == 'passed' else 'red'
         out.append(paint(f'{exercise.id:5} {exercise.title:<52} {score:>14}', colour_name))
+        if exercise.status == 'passed' and not verbose:
+            continue   # a quiet pass: the score says it all (-v lists the checks)
         for check in exercise.checks:
             if check.status == 'skipped':
                 continue
@@ -72,6 +72,17 @@ def render(report, colour=False):
     total = f'Total: {_num(report.score)}/{_num(report.max_score)}'
     out.append(paint(total, 'green' if report.passed else 'bold'))
     return '\n'.join(out) + '\n'
+
+
+def _not_attempted(exercise):
+    """Why an exercise counts as not attempted: its checks' reasons, each once."""
+    reasons = list(dict.fromkeys(c.message for c in exercise.checks
+                                 if c.status == 'not_attempted' and c.message))
+    blockers = sorted({c.blocked_by for c in exercise.checks if c.blocked_by})
+    lines = reasons[:3] + ([f'... and {len(reasons) - 3} more'] if len(reasons) > 3 else [])
+    if blockers:
+        lines.append(f'(some of its checks need {", ".join(blockers)} first)')
+    return lines
 
 
 def graded_as(report):
