@@ -55,3 +55,29 @@ def test_scaled_points_add_up_exactly(weights, total):
 def test_a_total_off_the_grid_is_scaled_as_it_is():
     assert config.scaled([1, 2], 7.3) == pytest.approx([7.3 / 3, 2 * 7.3 / 3])
     assert config.scaled([0, 0], 5) == [0.0, 0.0]
+
+
+def test_a_checks_visibility_wins_over_its_exercises():
+    """docs/instructors.md: `visibility` under [checks."ID"] is applied, in the report and in
+    Gradescope's results.json."""
+    import json
+
+    from checks import all_checks
+    from checks.runner import Result
+    from grading.assemble import build_report
+    from grading.formats import gradescope
+    from grading.loader import Target
+    setting = config.Config({'exercises': {'ex7': {'visibility': 'hidden'}},
+                             'checks': {'ex7.grad_once': {'visibility': 'after_due_date'}}})
+    checks = [c for c in all_checks() if c.exercise == 'ex7' and c.level != 'engine']
+    results = {c.id: Result(c.id, c.exercise, 'passed', c.points, c.points) for c in checks}
+    report = build_report(Target('package', 'exercises', 'exercises'), checks, results, setting,
+                          7, 'quick', '', 1.0, {})
+    [exercise] = report.exercises
+    assert exercise.visibility == 'hidden'
+    shown = {c.id: c.visibility for c in exercise.checks}
+    assert shown.pop('ex7.grad_once') == 'after_due_date'
+    assert set(shown.values()) == {'hidden'}
+    tests = json.loads(gradescope.render(report))['tests']
+    assert {t['visibility'] for t in tests if 'ex7.grad_once' in t['name']} == {'after_due_date'}
+    assert {t['visibility'] for t in tests if 'ex7.grad_once' not in t['name']} == {'hidden'}

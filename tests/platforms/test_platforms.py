@@ -371,7 +371,7 @@ def test_github_classroom_workflow_wires_the_result_to_the_reporter():
     if yaml:   # PyYAML is not a dependency: the structure is checked when it is there
         steps = yaml.safe_load(text)['jobs']['run-autograding-tests']['steps']
         grade = next(s for s in steps if s.get('id') == step_id)
-        assert grade['run'].startswith('python grader.py --format github --profile thorough')
+        assert '\npython grader.py --format github --profile thorough' in grade['run']
         reporter = steps[-1]
         assert reporter['uses'] == 'classroom-resources/autograding-grading-reporter@v1'
         assert reporter['with']['runners'] == step_id
@@ -379,15 +379,46 @@ def test_github_classroom_workflow_wires_the_result_to_the_reporter():
             f'{step_id.upper()}_RESULTS': f'${{{{ steps.{step_id}.outputs.result }}}}'}
 
 
-def test_github_command_writes_the_classroom_result(tmp_path, student_repo):
-    command = workflow_command(PLATFORMS / 'github' / 'classroom.yml', 'python grader.py')
+def grade_step(path=PLATFORMS / 'github' / 'classroom.yml', step_id='grader'):
+    """The shell script of the workflow's step `step_id` (its `run:`, a block or one line)."""
+    lines = path.read_text().splitlines()
+    start = next(n for n, line in enumerate(lines) if line.strip() == f'id: {step_id}')
+    indent = len(lines[start]) - len(lines[start].lstrip())
+    for n in range(start + 1, len(lines)):
+        line = lines[n]
+        if line.strip() and len(line) - len(line.lstrip()) < indent:
+            break
+        if line.strip().startswith('run:'):
+            value = line.strip()[len('run:'):].strip()
+            if value != '|':
+                return value + '\n'
+            block = []
+            for following in lines[n + 1:]:
+                if following.strip() and len(following) - len(following.lstrip()) <= indent:
+                    break
+                block.append(following)
+            margin = min(len(b) - len(b.lstrip()) for b in block if b.strip())
+            return '\n'.join(b[margin:] for b in block).rstrip('\n') + '\n'
+    raise AssertionError(f'no run: in the step {step_id} of {path}')
+
+
+def run_grade_step(tmp_path, repo, **env):
+    """The workflow's grading step, run in `repo` as the runner runs it (bash, GITHUB_OUTPUT a
+    file); (process, the lines it wrote to GITHUB_OUTPUT)."""
+    script = tmp_path / 'grade-step.sh'
+    script.write_text(grade_step())
     output = tmp_path / 'github_output'
     output.write_text('')
-    process = subprocess.run(['bash', '-c', f'{command} {FEW_CHECKS}'], cwd=student_repo,
-                             capture_output=True, text=True, encoding='utf-8', timeout=240,
-                             env=environment(GITHUB_OUTPUT=str(output), GRADER_SEED='123'))
+    process = subprocess.run(['bash', '-e', str(script)], cwd=repo, capture_output=True,
+                             text=True, encoding='utf-8', timeout=240,
+                             env=environment(GITHUB_OUTPUT=str(output), **env))
+    return process, output.read_text().splitlines()
+
+
+def test_github_command_writes_the_classroom_result(tmp_path, student_repo):
+    process, lines = run_grade_step(tmp_path, student_repo, GRADER_SEED='123',
+                                    GRADER_ARGS=FEW_CHECKS)
     assert process.returncode == 1, process.stderr   # the stubs of ex1 and ex2 fail
-    lines = output.read_text().splitlines()
     assert len(lines) == 1 and lines[0].startswith('result=')
     result = json.loads(base64.b64decode(lines[0][len('result='):]))
     assert result['version'] == 1 and result['status'] == 'fail'
@@ -401,8 +432,45 @@ def test_github_command_writes_the_classroom_result(tmp_path, student_repo):
     assert by_id['ex1.by_hand']['status'] == 'fail' and by_id['ex1.by_hand']['score'] == 0
     assert '::notice title=Score::4/8' in process.stdout
     # the GRADER_SEED secret reaches the grader through the environment, never as --seed
-    assert '--seed' not in command
+    assert '--seed' not in grade_step()
     assert 'seed secret' in process.stdout and 'seed 123' not in process.stdout
+
+
+FAILING_GRADERS = {
+    # (grader.py, GRADER_SEED, what the student is told)
+    'a seed secret that is no number': (None, 'not-a-number', 'usage error'),
+    'the grader fails': ('import sys\nprint("Traceback: boom\\n::error::forged", file=sys.stderr)'
+                         '\nsys.exit(3)\n', '', 'the grader itself failed'),
+    'it writes nothing': ('\n', '', 'the grader stopped (status 0) without a valid result'),
+    'it writes no valid result': (
+        'import os\nopen(os.environ["GITHUB_OUTPUT"], "a").write("result=bm90IGpzb24=\\n")\n'
+        'raise SystemExit(1)\n', '', 'the grader stopped (status 1) without a valid result'),
+}
+
+
+@pytest.mark.parametrize('case', FAILING_GRADERS)
+def test_github_grade_step_always_hands_the_reporter_a_result(tmp_path, student_repo, case):
+    """Whatever stops the grader, the reporter gets a valid result: 0 out of the assignment's
+    points (75), with the reason and the end of the grader's error output."""
+    grader, seed, told = FAILING_GRADERS[case]
+    repo = student_repo
+    if grader is not None:
+        repo = tmp_path / 'repo'
+        shutil.copytree(student_repo, repo, ignore=shutil.ignore_patterns('__pycache__'))
+        (repo / 'grader.py').write_text(grader)
+    process, lines = run_grade_step(tmp_path, repo, GRADER_SEED=seed)
+    assert [line.split('=')[0] for line in lines] == ['result'], process.stderr
+    seen = reporter_reads(lines[0][len('result='):])
+    assert seen['results']['status'] == 'error' and seen['maxPoints'] == 75
+    assert seen['totalPoints'] == 0 and seen['notice'] == 'Points 0/75'
+    [test] = seen['results']['tests']
+    assert test['status'] == 'error' and told in test['message']
+    if seed:
+        assert 'GRADER_SEED must be a whole number' in test['message']
+        assert process.returncode == 2
+    if 'boom' in (grader or ''):
+        assert 'Traceback: boom' in test['message'] and process.returncode == 3
+        assert '\n. ::error::forged' in test['message']   # no command in the reporter's log
 
 
 def reporter_reads(result):
@@ -498,6 +566,20 @@ def test_github_result_of_a_long_report_reaches_the_reporter():
     assert seen['maxPoints'] == 75 and seen['totalPoints'] == 0
     assert all(t['message'].startswith('Traceback') for t in tests)
     assert all('more characters' in t['message'] for t in tests)
+
+
+def test_github_reporter_log_weighs_tests_the_same_but_sends_the_points():
+    """docs/instructors.md: the stubs pass core's 17 checks (27 of 75 points); the reporter's
+    log shows 17/52 x 75 = 24.52, while the points it sends are 27/75."""
+    from grading.config import Config
+    from grading.formats import github
+    report = article_report(Config(), status='not_attempted')
+    for check in report.exercises[0].checks:   # core: the framework the stubs already have
+        check.status, check.score = 'passed', check.max_score
+    seen = reporter_reads(github.classroom_result(report))
+    assert len(seen['results']['tests']) == 52
+    assert f"{seen['logScore']:.2f}" == '24.52'
+    assert seen['notice'] == 'Points 27/75'
 
 
 # --- GitLab ---------------------------------------------------------------------------------------
