@@ -5,6 +5,7 @@ import json
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
@@ -324,6 +325,62 @@ def test_junit_is_well_formed_xml_whatever_the_report(central):
     assert [s.get('skipped') for s in suites.iter('testsuite')] == ['1', '0']
     skipped = [s for s in suites.iter('skipped')]
     assert len(skipped) == 1 and skipped[0].text == skipped[0].get('message') == inert(HOSTILE)
+
+
+JUNIT_XSD = Path(__file__).resolve().parents[1] / 'fixtures' / 'schemas' / 'junit-10.xsd'
+
+
+def one_check_report(status='failed', message='wrong', description='d'):
+    """A report of one check, its strings as given: not made inert (any Report must render)."""
+    check = CheckReport('core.x', 'core', description, 'h', status,
+                        1.0 if status == 'passed' else 0.0, 0.0 if status == 'skipped' else 1.0,
+                        message=message)
+    return Report('impl', 1, 'quick', {}, [ExerciseReport('core', 't', [check])])
+
+
+@pytest.mark.parametrize('status', ['failed', 'error', 'skipped'])
+def test_junit_shows_noncharacters_as_escapes(status):
+    """U+FFFE and U+FFFF are no XML 1.0 characters: written as they are, no parser reads the file."""
+    out = junit.render(one_check_report(status, 'a\ufffe\uffffb\U0010ffff'))
+    [element] = ET.fromstring(out.encode('utf-8')).iter(
+        {'failed': 'failure', 'error': 'error', 'skipped': 'skipped'}[status])
+    assert element.get('message') == 'a\\ufffe\\uffffb\\U0010ffff'
+
+
+def test_junit_writes_a_lone_surrogate_as_an_escape():
+    """A lone surrogate made the writer raise, and --output then wrote JSON into the .xml file."""
+    out = junit.render(one_check_report('failed', 'half \udc80 a pair', 'also \ud800'))
+    suites = ET.fromstring(out.encode('utf-8'))
+    assert suites.find('.//failure').get('message') == 'half \\udc80 a pair'
+    assert suites.find('.//system-out').text.endswith('also \\ud800')
+
+
+def test_junit_testsuites_has_no_skipped_attribute():
+    """Jenkins' junit-10.xsd allows `skipped` on <testsuite> only."""
+    suites = ET.fromstring(junit.render(one_check_report('skipped', 'no tanh')).encode('utf-8'))
+    assert suites.get('skipped') is None and suites.get('tests') == '1'
+    assert suites.find('testsuite').get('skipped') == '1'
+
+
+def test_junit_skip_reason_is_the_elements_text():
+    """GitLab shows a skip's text, not its message attribute."""
+    suites = ET.fromstring(junit.render(one_check_report('skipped', 'no tanh')).encode('utf-8'))
+    skipped = suites.find('.//skipped')
+    assert skipped.text == skipped.get('message') == 'no tanh'
+
+
+@pytest.mark.parametrize('which', ['every status, hostile text', 'raw hostile report',
+                                   'lone surrogate and noncharacters', 'skipped'])
+def test_junit_is_valid_under_jenkins_junit_10_xsd(which):
+    etree = pytest.importorskip('lxml.etree', reason='lxml (in the test extra) validates XSD')
+    report = {'every status, hostile text': lambda: inert_report(hostile_report()),
+              'raw hostile report': hostile_report,
+              'lone surrogate and noncharacters':
+                  lambda: one_check_report('error', '\udc80\ufffe\uffff\x00'),
+              'skipped': lambda: one_check_report('skipped', 'no tanh')}[which]()
+    schema = etree.XMLSchema(etree.parse(str(JUNIT_XSD)))
+    document = etree.fromstring(junit.render(report).encode('utf-8'))
+    assert schema.validate(document), schema.error_log
 
 
 @pytest.mark.parametrize('central', [True, False], ids=['inert report', 'raw report'])
