@@ -1,5 +1,6 @@
 """Notebooks (`--impl solution.ipynb`): the conversion of code cells to one module, and grading
 a notebook end to end, with errors named by cell."""
+import itertools
 import json
 import re
 import subprocess
@@ -13,12 +14,14 @@ from grading.loader import UsageError, resolve
 
 ROOT = Path(__file__).resolve().parents[2]
 # The reference's modules in an order where each needs only those before it.
+CELL_IDS = itertools.count()
 REFERENCE_MODULES = ('nodes', 'operations', 'outputs', 'macros', 'losses', 'training', 'exercise1')
 
 
 def cell(source, kind='code'):
     extra = {'outputs': [], 'execution_count': None} if kind == 'code' else {}
-    return {'cell_type': kind, 'metadata': {}, 'source': source, **extra}
+    return {'id': f'cell-{next(CELL_IDS)}', 'cell_type': kind, 'metadata': {}, 'source': source,
+            **extra}
 
 
 def write_notebook(path, *cells, **fields):
@@ -31,7 +34,7 @@ def reference_notebook(path, *extra_cells):
     """The reference as a student's notebook: a markdown cell and a setup cell with IPython
     lines, then one cell per module, imports between modules removed (one namespace)."""
     cells = [cell('# Backprop, the exercises', 'markdown'),
-             cell(['!pip install numpy\n', '%matplotlib inline\n', 'import math\n'])]
+             cell(['!pip --version\n', '%env GRADED=1\n', 'import math\n'])]
     for name in REFERENCE_MODULES:
         text = (ROOT / 'reference' / f'{name}.py').read_text(encoding='utf-8')
         lines = [line for line in text.splitlines(keepends=True)
