@@ -6,7 +6,7 @@ goes unnoticed):
   * entries whose name starts with '.' (.DS_Store, .git, ...) and __pycache__ are skipped, and so
     is the output folder when it lies inside DIR;
   * a folder with an __init__.py is a package: the student's exercises/ folder, renamed or not;
-  * a file ending in .py is a single-module implementation;
+  * a file ending in .py is a single-module implementation, and so is a notebook (.ipynb);
   * a folder holding exercises/__init__.py is a student's clone of the repository: its exercises/
     package is graded;
   * anything else (a folder with none of these, a .zip, a .txt) gets a row with status "error"
@@ -164,7 +164,7 @@ def find_submissions(folder, skip=None):
     entries = sorted(p for p in folder.iterdir()
                      if not p.name.startswith('.') and p.name not in SKIPPED_NAMES
                      and (skip is None or p.resolve() != Path(skip).resolve()))
-    stems = [p.stem if p.is_file() and p.suffix == '.py' else p.name for p in entries]
+    stems = [p.stem if p.is_file() and p.suffix in ('.py', '.ipynb') else p.name for p in entries]
     names = {p.name for p in entries}   # unique: the fallback when a stem is ambiguous
     submissions = []
     for path, stem in zip(entries, stems):
@@ -176,7 +176,7 @@ def find_submissions(folder, skip=None):
                 'put the submission itself in the folder')))
         elif path.is_dir() and (path / '__init__.py').is_file():
             submissions.append(Submission(name, path, str(path)))
-        elif path.is_file() and path.suffix == '.py':
+        elif path.is_file() and path.suffix in ('.py', '.ipynb'):   # a notebook: its code cells
             submissions.append(Submission(name, path, str(path)))
         elif path.is_dir() and (path / 'exercises' / '__init__.py').is_file():
             submissions.append(Submission(name, path, str(path / 'exercises')))
@@ -194,7 +194,7 @@ def _not_a_submission(path):
                 'exercises/ package')
     if path.suffix.lower() in ('.zip', '.tar', '.gz', '.tgz'):
         return f'not a submission: {path.name} is an archive; unpack it into a folder first'
-    return f'not a submission: {path.name} is neither a package folder nor a .py file'
+    return f'not a submission: {path.name} is neither a package folder nor a .py file or notebook'
 
 
 class _Runner:

@@ -178,3 +178,19 @@ def test_a_file_that_is_not_a_notebook_exits_2(tmp_path):
     done = grade(tmp_path / 'solution.ipynb', '--check', 'core.add')
     assert done.returncode == 2
     assert 'solution.ipynb is not a notebook: it is not valid JSON' in done.stderr
+
+
+def test_batch_grades_notebooks_like_py_files(tmp_path):
+    folder = tmp_path / 'submissions'
+    folder.mkdir()
+    reference_notebook(folder / 'alice.ipynb')
+    write_notebook(folder / 'bob.ipynb', cell('x = 1'), cell('y = (\n'))
+    done = subprocess.run([sys.executable, str(ROOT / 'grader.py'), '--batch', str(folder),
+                           '--check', 'core.add', '-j', '1'], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    from grading.batch import read_gradebook
+    rows = {r['submission']: r for r in read_gradebook(tmp_path / 'submissions-grades' /
+                                                        'gradebook.csv')}
+    assert (rows['alice']['status'], rows['alice']['score']) == ('ok', rows['alice']['max_score'])
+    assert rows['bob']['status'] == 'error' and 'cell 2, line 1' in rows['bob']['message']
