@@ -4,11 +4,11 @@
 # and reads /grade/results/results.json when this script ends.
 #
 # The submission is one Python file (a single-file implementation of the whole API, as a
-# <pl-file-editor> or <pl-file-upload> question collects it), or the exercises/ package. It is
-# copied to a scratch folder (links and special files refused) and graded there with
-# --format prairielearn; this script always leaves a results.json: when the grader cannot write
-# one (usage error, grader failure, time limit), a "not gradable" result that says why, so the
-# student loses no attempt for a failure that is not theirs.
+# <pl-file-editor> or <pl-file-upload> question collects it), one notebook (.ipynb), or the
+# exercises/ package. It is copied to a scratch folder (links and special files refused) and
+# graded there with --format prairielearn; this script always leaves a results.json: when the
+# grader cannot write one (usage error, grader failure, time limit), a "not gradable" result
+# that says why, so the student loses no attempt for a failure that is not theirs.
 #
 # Environment (all optional):
 #   GRADE_ROOT       default /grade (tests point it at a temporary folder)
@@ -47,10 +47,13 @@ STUDENT="$ROOT/student"
 ODD="$(find "$STUDENT" -mindepth 1 ! -type f ! -type d -print -quit 2> /dev/null)"
 [ -z "$ODD" ] || not_gradable "${ODD#"$STUDENT"/} is a link or a special file: submit files."
 mapfile -t FILES < <(find "$STUDENT" -maxdepth 1 -type f -name '*.py' 2> /dev/null | sort)
+mapfile -t NOTEBOOKS < <(find "$STUDENT" -maxdepth 1 -type f -name '*.ipynb' 2> /dev/null)
 if [ -d "$STUDENT/exercises" ]; then
   cp -R "$STUDENT/exercises" "$WORK/exercises" && IMPL=exercises
 elif [ "${#FILES[@]}" = 1 ]; then
   cp "${FILES[0]}" "$WORK/solution.py" && IMPL=solution.py
+elif [ "${#FILES[@]}" = 0 ] && [ "${#NOTEBOOKS[@]}" = 1 ]; then   # its code cells, as one module
+  cp "${NOTEBOOKS[0]}" "$WORK/solution.ipynb" && IMPL=solution.ipynb
 elif [ -f "$STUDENT/__init__.py" ]; then
   cp -R "$STUDENT" "$WORK/exercises" && IMPL=exercises
 else

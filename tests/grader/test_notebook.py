@@ -2,6 +2,7 @@
 a notebook end to end, with errors named by cell."""
 import itertools
 import json
+import os
 import re
 import subprocess
 import sys
@@ -194,3 +195,15 @@ def test_batch_grades_notebooks_like_py_files(tmp_path):
                                                         'gradebook.csv')}
     assert (rows['alice']['status'], rows['alice']['score']) == ('ok', rows['alice']['max_score'])
     assert rows['bob']['status'] == 'error' and 'cell 2, line 1' in rows['bob']['message']
+
+
+def test_prairielearn_grades_a_notebook_submission(tmp_path):
+    """platforms/prairielearn/run.sh, /grade laid out in tmp_path, a notebook as the upload."""
+    reference_notebook((tmp_path / 'student').mkdir() or tmp_path / 'student' / 'solution.ipynb')
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(('GRADER_', 'PYTEST_'))}
+    environment.update(GRADE_ROOT=str(tmp_path), GRADER_SOURCE=str(ROOT), PYTHON=sys.executable,
+                       GRADER_ARGS='--check core.add --check core.multiply')
+    done = subprocess.run(['bash', str(ROOT / 'platforms' / 'prairielearn' / 'run.sh')],
+                          env=environment, capture_output=True, text=True, timeout=300)
+    results = json.loads((tmp_path / 'results' / 'results.json').read_text(encoding='utf-8'))
+    assert results.get('gradable', True) and results['score'] == 1.0, done.stderr
