@@ -14,7 +14,8 @@ goes unnoticed):
 
 A row's name is the entry's name (without .py for a file; with it when a folder of the same name
 exists). Into the output folder (default: DIR-grades, beside DIR) go gradebook.csv and, per
-submission, <name>.json (the JSON report) and <name>.txt (the text report, no colour).
+row, <name>.txt (the text report, no colour; for a row the grader made no report for, why it was
+not graded, in full) and, where the grader made a report, <name>.json (the JSON report).
 
 Each submission is graded by a `python` process of its own, which calls cli.run_and_report exactly
 as `python grader.py --impl X` would; a thread pool here waits on up to -j of them. Not threads
@@ -209,19 +210,25 @@ class _Runner:
     def grade(self, submission):
         started = time.perf_counter()
         try:
+            self._remove_stale_reports(submission)
             if not submission.impl:
                 return self._row(submission, started, message=submission.problem)
             return self._grade(submission, started)
         except Exception as error:  # never lose the batch to one submission
             return self._row(submission, started, message='the grader failed on this submission '
                              f'({type(error).__name__}: {error}): ' + _last_line(
-                                 traceback.format_exc()))
+                                 traceback.format_exc()), details=traceback.format_exc())
+
+    def _reports(self, submission):
+        return self.output / f'{submission.name}.json', self.output / f'{submission.name}.txt'
+
+    def _remove_stale_reports(self, submission):
+        """Reports of an earlier batch into the same folder never pass for this one's."""
+        for stale in self._reports(submission):
+            stale.unlink(missing_ok=True)
 
     def _grade(self, submission, started):
-        json_path = self.output / f'{submission.name}.json'
-        text_path = self.output / f'{submission.name}.txt'
-        for stale in (json_path, text_path):
-            stale.unlink(missing_ok=True)
+        json_path, text_path = self._reports(submission)
         job = {**self.template, 'impl': submission.impl, 'json': str(json_path),
                'text': str(text_path)}
         env = dict(os.environ, PYTHONDONTWRITEBYTECODE='1', PYTHONIOENCODING='utf-8')
@@ -241,7 +248,7 @@ class _Runner:
                 out, err = process.communicate()
                 return self._row(submission, started, message='the grader itself did not finish '
                                  f'within {self.backstop:g} s (a grader bug: every check has its '
-                                 'own limit)')
+                                 'own limit)', details=err + out)
         finally:
             with self.lock:
                 self.processes.discard(process)
@@ -249,7 +256,8 @@ class _Runner:
             what = {2: 'could not be graded', 3: 'the grader failed on this submission'}.get(
                 process.returncode, f'the grading process exited with status '
                                     f'{process.returncode}')
-            return self._row(submission, started, message=f'{what}: {_last_line(err + out)}')
+            return self._row(submission, started, message=f'{what}: {_last_line(err + out)}',
+                             details=err + out)
         try:
             report = json.loads(json_path.read_text(encoding='utf-8'))
         except (OSError, ValueError) as error:
@@ -271,7 +279,12 @@ class _Runner:
                    {e['id']: e['score'] for e in report['exercises']}, status,
                    time.perf_counter() - started, _one_line(message))
 
-    def _row(self, submission, started, message):
+    def _row(self, submission, started, message, details=''):
+        """An error row, and its text report when the grader wrote none: the row's message in
+        full, and what the grading process said."""
+        text_path = self._reports(submission)[1]
+        if not text_path.exists():
+            _write_why_not_graded(text_path, submission, message, details)
         return Row(submission.name, 0.0, self.empty['max_score'], dict(self.empty['exercises']),
                    'error', time.perf_counter() - started, _one_line(message))
 
@@ -290,6 +303,14 @@ class _Runner:
                 process.wait(5)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+def _write_why_not_graded(path, submission, message, details):
+    from .cli import _write_atomically  # here, not at the top: cli imports this module lazily
+    text = f'Not graded: {submission.path}\n\n{message}\n'
+    if details.strip() and details.strip() not in message:
+        text += f'\nThe grading process said:\n{details.strip()}\n'
+    _write_atomically(path, _readable(text))
 
 
 def _trouble(checks, notes):

@@ -24,6 +24,8 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
+from grading.batch import read_gradebook  # noqa: E402
+
 # Loose enough that a loaded machine never turns a slow example into a time-out (a grade that
 # changed between the -j 1 and -j 2 runs under load once), tight enough that the hanging
 # submission costs seconds, not minutes.
@@ -292,6 +294,31 @@ def test_submission_names_and_the_clone_rule(tmp_path):
     assert found['alice.py'].impl == str(tmp_path / 'alice.py')
     assert found['bob'].impl == str(tmp_path / 'bob' / 'exercises')
     assert found['carol.zip'].impl == '' and 'archive' in found['carol.zip'].problem
+
+
+def test_every_row_has_a_report_saying_why_when_it_was_not_graded(tmp_path):
+    """An error row keeps everything the gradebook's one line cannot hold: `<name>.txt` says why
+    the entry was not graded, the grader's whole message included; `<name>.json` is a report, so
+    it exists only where the grader made one, and none is left over from an earlier batch."""
+    folder = tmp_path / 'submissions'
+    (folder / 'notes').mkdir(parents=True)
+    (folder / 'notes' / 'README.txt').write_text('not a submission')
+    engine(folder / 'link_in')
+    (folder / 'link_in' / 'nodes.py').unlink()
+    (folder / 'link_in' / 'nodes.py').symlink_to(ROOT / 'reference' / 'nodes.py')
+    output = tmp_path / 'grades'
+    output.mkdir()
+    (output / 'notes.json').write_text('{"score": 75}')   # from an earlier batch
+    result = run(['--batch', str(folder), '--output', str(output), '--check', 'core.add'])
+    assert result.returncode == 0, result.stderr
+    rows = {row['submission']: row for row in read_gradebook(output / 'gradebook.csv')}
+    assert {name: row['status'] for name, row in rows.items()} == {
+        'link_in': 'error', 'notes': 'error'}
+    for name, why in (('notes', 'the folder notes has no __init__.py'),
+                      ('link_in', 'nodes.py is a link to')):
+        text = (output / f'{name}.txt').read_text(encoding='utf-8')
+        assert text.startswith('Not graded: ') and why in text and why in rows[name]['message']
+        assert not (output / f'{name}.json').exists(), name
 
 
 # --- --export-student ----------------------------------------------------------------------------
