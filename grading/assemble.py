@@ -178,6 +178,9 @@ def _python(case, target, spec=None):
             graph.engine_python(cls)
     if target.adapter_file:
         return _adapter_call(graph, target, spec.class_name if spec else target.adapter_class)
+    if target.notebook:   # its generated module is gone: the notebook's own names, run there
+        return ('import __main__ as impl  # in the notebook, after running its cells\n'
+                + graph.python('impl'))
     return f'import {target.name} as impl\n' + graph.python('impl')
 
 

@@ -174,6 +174,17 @@ def test_a_failing_checks_traceback_names_the_cell(tmp_path):
     assert 'cell 10 (the 9th code cell), line 2' in check['traceback'] + check['message']
 
 
+def test_the_failing_graph_is_rebuilt_with_the_notebooks_own_names(tmp_path):
+    """The generated module is gone after grading: the rebuild code runs in the notebook."""
+    wrong_add = cell('Add.grad = lambda self: [2.0] * len(self.children)\n')
+    done = grade(reference_notebook(tmp_path / 'solution.ipynb', wrong_add),
+                 '--check', 'core.add', '--format', 'json')
+    check = json.loads(done.stdout)['exercises'][0]['checks'][0]
+    assert check['status'] == 'failed', check
+    assert check['python'].startswith('import __main__ as impl  # in the notebook'), check
+    assert 'impl.Add(' in check['python']
+
+
 def test_a_file_that_is_not_a_notebook_exits_2(tmp_path):
     (tmp_path / 'solution.ipynb').write_text('def f(): pass\n')
     done = grade(tmp_path / 'solution.ipynb', '--check', 'core.add')
