@@ -39,7 +39,7 @@ def check_notebook(*options, path=None, timeout=600):
     """Grade the code this notebook session ran (or the file at `path`) and show the report.
 
     `options` are the grader's own, e.g. check_notebook('--exercise', 'ex3') or
-    check_notebook('--check', 'core.add'). Returns the report as a dict (the JSON report)."""
+    check_notebook('--check', 'core.add'). Returns the points earned, a Grade."""
     with tempfile.TemporaryDirectory(prefix='grader-session-') as scratch:
         if path is None:
             module = session_module()
@@ -53,7 +53,18 @@ def check_notebook(*options, path=None, timeout=600):
             for check in (c for e in report.exercises for c in e.checks):
                 check.reproduce = as_call(check.reproduce)
         show(report)
-        return report.to_dict()
+        return Grade(report.to_dict())
+
+
+class Grade(float):
+    """The points earned, a number, so that the last line of a notebook cell shows them, and an
+    autograder that reads a test cell's value as its partial credit (nbgrader) reads the points;
+    the maximum (`max_score`) and the whole JSON report (`report`) beside them."""
+
+    def __new__(cls, report):
+        grade = super().__new__(cls, report['score'])
+        grade.max_score, grade.report = report['max_score'], report
+        return grade
 
 
 def session_module():

@@ -33,8 +33,8 @@ def test_the_graders_imports_are_dropped_from_the_session():
 
 def test_a_file_is_graded_in_a_subprocess_and_shown_as_text_without_a_display(tmp_path, capsys):
     path = write_notebook(tmp_path / 'broken.ipynb', cell('raise ValueError("no")'))
-    report = in_notebook.check_notebook('--check', 'core.add', path=str(path), timeout=120)
-    assert report['score'] == 0
+    grade = in_notebook.check_notebook('--check', 'core.add', path=str(path), timeout=120)
+    assert grade == 0 and grade.max_score == 2 and grade.report['score'] == 0
     assert 'broken.ipynb", cell 1, line 1' in capsys.readouterr().out
 
 
@@ -61,3 +61,40 @@ def test_a_real_kernel_shows_the_score_as_html(tmp_path):
     html = [o['data']['text/html'] for o in outputs if 'text/html' in o.get('data', {})]
     assert html and 'Grade: 4/4' in html[0], json.dumps(outputs)[:3000]
     assert 'Grading this notebook' in html[0]
+
+
+def nbgrader_points(cell_outputs, max_points):
+    """nbgrader's rule for an autograder test cell (nbgrader/utils.py determine_grade and
+    get_partial_grade): an error or anything on stderr is 0; the first execute_result that reads
+    as a number is the partial credit (more than max_points is an error); else full marks."""
+    for output in cell_outputs:
+        if output['output_type'] == 'error' or \
+                output['output_type'] == 'stream' and output['name'] == 'stderr':
+            return 0.0
+        if output['output_type'] == 'execute_result':
+            try:
+                grade = float(output['data']['text/plain'])
+            except ValueError:
+                return max_points
+            assert grade <= max_points, 'nbgrader refuses partial credit above the maximum'
+            return grade
+    return max_points
+
+
+def test_an_nbgrader_test_cell_gets_the_points_of_its_exercise(tmp_path):
+    """A test cell that ends with check_notebook(...) is worth what the grader gives: nbgrader
+    reads its value as partial credit. With a wrong Add.grad, core.add and core.multiply's 4
+    points become 2 (core.multiply passes), not all or nothing."""
+    nbclient = pytest.importorskip('nbclient')
+    nbformat = pytest.importorskip('nbformat')
+    wrong_add = cell('Add.grad = lambda self: [2.0] * len(self.children)\n')
+    test_cell = cell('import grader\n'
+                     "grader.check_notebook('--check', 'core.add', '--check', 'core.multiply', "
+                     'timeout=120)')
+    path = reference_notebook(tmp_path / 'submission.ipynb', wrong_add, test_cell)
+    book = nbformat.reads(path.read_text(), as_version=4)
+    book.cells.insert(0, nbformat.v4.new_code_cell(f'import sys; sys.path.insert(0, {str(ROOT)!r})'))
+    nbclient.NotebookClient(book, timeout=150, kernel_name='python3', allow_errors=True,
+                            resources={'metadata': {'path': str(tmp_path)}}).execute()
+    outputs = book.cells[-1].outputs
+    assert nbgrader_points(outputs, max_points=4.0) == 2.0, json.dumps(outputs)[:3000]
