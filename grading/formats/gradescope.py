@@ -1,8 +1,13 @@
 """--format gradescope: the results.json a Gradescope autograder must write.
 
-Fields from Gradescope's "Autograder Specifications": top-level score, output, visibility,
-stdout_visibility, tests; each test name, number, score, max_score, status (passed/failed),
-output, output_format, tags, visibility.
+Fields from Gradescope's "Autograder Specifications": top-level score, execution_time (seconds),
+output, visibility, stdout_visibility, tests; each test name, number, score, max_score, status
+(passed/failed), output, output_format, tags, visibility. The specification gives a test no time
+of its own.
+
+Students always see the top-level output, so it lists only the scores of exercises whose every
+check is visible: the score of one hidden, or shown only after the due date or publication, would
+tell what its tests keep back.
 """
 import json
 
@@ -28,8 +33,7 @@ def render(report):
                 'tags': [exercise.id],
                 'visibility': check.visibility,
             })
-    summary = [f'{e.id}: {e.score:g}/{e.max_score:g}' + (' (not attempted)'
-               if e.status == 'not_attempted' else '') for e in report.exercises]
+    summary = exercise_scores(report.exercises)
     summary.append(f'seed {seed_text(report)}, profile {report.profile}, grader '
                    f'{report.versions.get("grader")}, hypothesis '
                    f'{report.versions.get("hypothesis")}')
@@ -39,6 +43,7 @@ def render(report):
     summary += report.notes
     results = {
         'score': round(report.score, 4),
+        'execution_time': round(report.seconds),
         'output': '\n'.join(summary),
         'output_format': 'text',
         'visibility': 'visible',
@@ -46,3 +51,15 @@ def render(report):
         'tests': tests,
     }
     return json.dumps(results, indent=2, allow_nan=False) + '\n'
+
+
+def exercise_scores(exercises):
+    """A line per exercise whose checks are all visible, and one naming the others."""
+    shown = {e.id for e in exercises if all(c.visibility == 'visible' for c in e.checks)}
+    lines = [f'{e.id}: {e.score:g}/{e.max_score:g}' + (' (not attempted)'
+             if e.status == 'not_attempted' else '') for e in exercises if e.id in shown]
+    held_back = [e.id for e in exercises if e.id not in shown]
+    if held_back:
+        lines.append(f'not shown here: {", ".join(held_back)} (their results come with their '
+                     'tests, when your instructor releases them)')
+    return lines

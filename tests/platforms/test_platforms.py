@@ -26,6 +26,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from grading.export import export_student  # noqa: E402
+from grading.formats import gradescope  # noqa: E402
+from grading.model import CheckReport, ExerciseReport, Report  # noqa: E402
 
 PLATFORMS = ROOT / 'platforms'
 RUN_AUTOGRADER = PLATFORMS / 'gradescope' / 'run_autograder'
@@ -305,6 +307,35 @@ def test_gradescope_invalid_report_falls_back(tmp_path, report):
     process, data = autograder(tmp_path, source, package)
     assert process.returncode == 0, process.stderr
     assert data['score'] == 0 and 'without a valid results.json' in data['output']
+
+
+def gradescope_report(ex7_visibility, check_visibility=None):
+    core = ExerciseReport('core', 'Core', [
+        CheckReport('core.add', 'core', 'adds', 'h', 'passed', 2.0, 2.0)])
+    ex7 = ExerciseReport('ex7', 'Seven', [
+        CheckReport('ex7.a', 'ex7', 'a', 'h', 'passed', 1.0, 1.0, visibility=ex7_visibility),
+        CheckReport('ex7.b', 'ex7', 'b', 'h', 'failed', 0.0, 4.0,
+                    visibility=check_visibility or ex7_visibility)], visibility=ex7_visibility)
+    return Report('impl', 1, 'thorough', {'grader': '1'}, [core, ex7], seconds=12.6)
+
+
+@pytest.mark.parametrize('ex7, check', [
+    ('hidden', None), ('after_due_date', None), ('after_published', None),
+    ('visible', 'hidden'),   # one check hidden: the exercise's score would tell its result
+])
+def test_gradescope_output_shows_no_score_that_is_not_visible(ex7, check):
+    data = json.loads(gradescope.render(gradescope_report(ex7, check)))
+    check_gradescope_results(data)
+    assert 'core: 2/2' in data['output']
+    assert '/5' not in data['output'] and 'ex7: ' not in data['output'], data['output']
+    assert 'not shown here: ex7' in data['output']
+    assert [t['visibility'] for t in data['tests']] == ['visible', ex7, check or ex7]
+
+
+def test_gradescope_results_say_how_long_grading_took():
+    data = json.loads(gradescope.render(gradescope_report('visible')))
+    assert data['execution_time'] == 13   # seconds, as Gradescope's specification gives it
+    assert 'ex7: 1/5' in data['output'] and 'not shown here' not in data['output']
 
 
 SECRET_SEED = '8072365143'
