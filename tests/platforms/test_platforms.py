@@ -6,6 +6,7 @@ Gradescope requires. GitHub Classroom and GitLab: the command of the workflow fi
 an exported student repository, and the result decoded the way the reporter (base64 JSON) and
 GitLab (JUnit XML) read it. Grading is restricted to a few checks to keep this fast.
 """
+import ast
 import base64
 import io
 import json
@@ -16,6 +17,7 @@ import stat
 import subprocess
 import sys
 import time
+import unicodedata
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -307,6 +309,128 @@ def test_gradescope_invalid_report_falls_back(tmp_path, report):
     process, data = autograder(tmp_path, source, package)
     assert process.returncode == 0, process.stderr
     assert data['score'] == 0 and 'without a valid results.json' in data['output']
+
+
+# What the upload is: a package (tested above), or one file holding the whole API.
+
+ONE_FILE_MODULES = ('nodes', 'operations', 'outputs', 'losses', 'macros', 'exercise1', 'training')
+
+
+def one_file_solution(path):
+    """The reference in one file, as a student who writes the whole API in solution.py."""
+    parts = [(ROOT / 'reference' / f'{m}.py').read_text() for m in ONE_FILE_MODULES]
+    path.write_text('\n'.join(line for part in parts for line in part.splitlines()
+                              if not line.lstrip().startswith('from .')) + '\n')
+    return path
+
+
+def test_gradescope_grades_a_one_file_upload_as_a_file(tmp_path, grader_source):
+    """solution.py on its own is graded as `grader.py --impl solution.py` grades it, not as the
+    stubs with an unused file beside them."""
+    process, data = autograder(tmp_path, grader_source,
+                               lambda folder: one_file_solution(folder / 'solution.py'),
+                               FEW_CHECKS)
+    assert process.returncode == 0, process.stderr
+    assert [t['status'] for t in data['tests']] == ['passed'] * 4, data['output']
+    assert data['score'] == sum(t['max_score'] for t in data['tests'])
+    assert 'not attempted' not in data['output']
+
+
+def recording_grader(tmp_path):
+    """A fake grader that writes a valid report and records its arguments and what its working
+    folder holds; (source, the record's path)."""
+    record = tmp_path / 'record'
+    return fake_grader(tmp_path, f"""
+pathlib.Path({str(record)!r}).write_text(repr({{'argv': sys.argv[1:],
+                                              'cwd': sorted(os.listdir('.'))}}))
+REPORT.write_text({valid_report()!r})"""), record
+
+
+def recorded(record):
+    seen = ast.literal_eval(record.read_text())
+    return seen['argv'][seen['argv'].index('--impl') + 1], seen['cwd']
+
+
+@pytest.mark.parametrize('name, graded_as', [
+    ('solution.py', 'solution.py'), ('engine.ipynb', 'engine.ipynb'),
+    ('my engine.py', 'solution.py'), ('--adapter.py', 'solution.py'),   # never an option
+])
+def test_gradescope_one_file_is_graded_alone_under_a_safe_name(tmp_path, name, graded_as):
+    source, record = recording_grader(tmp_path)
+
+    def submit(folder):
+        (folder / name).write_text('x = 1\n')
+        (folder / 'README.md').write_text('notes')
+    process, data = autograder(tmp_path, source, submit)
+    assert process.returncode == 0, process.stderr
+    assert data['score'] == 1
+    assert recorded(record) == (graded_as, [graded_as])
+
+
+def test_gradescope_loose_package_files_stay_a_package(tmp_path):
+    source, record = recording_grader(tmp_path)
+
+    def submit(folder):
+        (folder / '__init__.py').write_text('')
+        (folder / 'helpers.py').write_text('')
+    autograder(tmp_path, source, submit)
+    assert recorded(record) == ('exercises', ['exercises'])
+
+
+def control_characters(text):
+    return [c for c in text if (unicodedata.category(c) == 'Cc' and c not in '\n\t')
+            or c in '\u202e\u2028']
+
+
+def test_gradescope_several_unrelated_files_get_a_message_not_a_grade(tmp_path):
+    source, record = recording_grader(tmp_path)
+
+    def submit(folder):
+        for name in ('part1.py', 'part2.py', 'evil\x1b[2J\x07\u202e\r.py'):
+            (folder / name).write_text('x = 1\n')
+    process, data = autograder(tmp_path, source, submit)
+    assert process.returncode == 0, process.stderr
+    assert not record.exists()   # the grader never ran
+    assert data['score'] == 0
+    assert 'part1.py' in data['output'] and 'part2.py' in data['output']
+    assert 'one .py file' in data['output'] and 'exercises/' in data['output']
+    for text in strings(data):
+        assert not control_characters(text), text
+
+
+def test_gradescope_one_file_that_is_a_link_is_refused(tmp_path):
+    source, record = recording_grader(tmp_path)
+    process, data = autograder(
+        tmp_path, source, lambda folder: (folder / 'solution.py').symlink_to('/etc/passwd'))
+    assert not record.exists() and data['score'] == 0
+    assert 'solution.py is a link' in data['output']
+
+
+def test_gradescope_results_carry_no_control_character_from_student_text(tmp_path,
+                                                                        grader_source):
+    """A hostile exception message reaches results.json as escapes: no NUL, escape sequence,
+    carriage return or bidirectional control is carried."""
+    hostile = 'NUL\x00 ESC\x1b[2J BEL\x07 CR\r BIDI\u202e DEL\x7f CSI\x9b LS\u2028'
+
+    def submit(folder):
+        (folder / 'solution.py').write_text(f'raise ValueError({hostile!r})\n')
+    process, data = autograder(tmp_path, grader_source, submit, '--check core.add')
+    assert process.returncode == 0, process.stderr
+    [test] = data['tests']
+    assert 'NUL\\x00 ESC\\x1b[2J' in test['output']   # shown, not carried
+    for text in strings(data):
+        assert not control_characters(text), text
+
+
+def strings(value):
+    """Every string in parsed JSON, keys included."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, (list, dict)):
+        for key in value if isinstance(value, dict) else ():
+            yield key
+        for item in value.values() if isinstance(value, dict) else value:
+            yield from strings(item)
 
 
 def gradescope_report(ex7_visibility, check_visibility=None):
