@@ -4,7 +4,8 @@ What goes in is a fixed list (below); everything else stays out: reference/ (the
 tests/ (the project's tests, with their bug corpus), .ci/, platforms/, benchmarks/ (they time the
 reference) and docs for instructors, caches. The packaging file is rewritten so that it no longer names the reference package, and
 README.md loses its table rows about withheld folders (rows starting "| `reference/`" and so on)
-and any block between `<!-- instructors -->` and `<!-- /instructors -->`.
+and any block between `<!-- instructors -->` and `<!-- /instructors -->`; in every document
+written (README.md, docs/, grading.toml), a withheld path is followed by "(not in this copy)".
 """
 import re
 import shutil
@@ -30,7 +31,10 @@ STUDENT_FILES = (
     ('grading.toml', False), ('LICENSE', False), ('.gitignore', False),
 )
 WITHHELD = ('reference/', 'tests/', '.ci/', 'platforms/', 'docs/instructors.md', 'benchmarks/',
-            'docs/performance.md')
+            'docs/performance.md', 'docs/quality.md', 'adapters/')
+# The shipped documents: a path they name that is withheld is marked as such (mark_withheld).
+DOCUMENT_SUFFIXES = ('.md', '.toml')
+NOT_HERE = '(not in this copy)'
 IGNORED = shutil.ignore_patterns('__pycache__', '*.py[co]', '.*', '*.egg-info')
 PRIVATE_PACKAGES = ('reference',)
 
@@ -66,7 +70,11 @@ def export_student(directory, root=ROOT, out=None):
                                    encoding='utf-8')
             written.append(f'{path} (packages: {", ".join(PRIVATE_PACKAGES)} removed)')
         elif path == 'README.md':
-            destination.write_text(student_readme(source.read_text(encoding='utf-8')),
+            destination.write_text(mark_withheld(student_readme(source.read_text(
+                encoding='utf-8'))), encoding='utf-8')
+            written.append(path)
+        elif source.suffix in DOCUMENT_SUFFIXES:
+            destination.write_text(mark_withheld(source.read_text(encoding='utf-8')),
                                    encoding='utf-8')
             written.append(path)
         else:
@@ -106,6 +114,30 @@ def student_readme(text):
     withheld = tuple(f'| `{path}' for path in WITHHELD)
     return ''.join(line for line in text.splitlines(keepends=True)
                    if not line.lstrip().startswith(withheld))
+
+
+def mark_withheld(text):
+    """A document as students receive it: each path it names that this copy withholds
+    (`tests/fixtures/x.py`, `docs/instructors.md`, a link to one) is followed by NOT_HERE, after
+    the code span it sits in, so that no reader looks for a file the copy does not have."""
+    prefixes = '|'.join(re.escape(path) for path in WITHHELD)
+    path = rf'(?<![\w/.-])(?:{prefixes})[\w./-]*(?<![.,;:])'
+    text = re.sub(rf'\[([^\]]*)\]\(({path})\)', rf'\1 {NOT_HERE}', text)   # a link: its text
+    return ''.join(_mark_line(line, path) for line in text.splitlines(keepends=True))
+
+
+def _mark_line(line, path):
+    ends = []   # where each mark goes: after the path, or after its code span's closing backtick
+    for found in re.finditer(path, line):
+        at = found.end()
+        if line.count('`', 0, found.start()) % 2:   # inside a code span
+            closing = line.find('`', at)
+            at = closing + 1 if closing >= 0 else at
+        if not line.startswith(f' {NOT_HERE}', at) and at not in ends:
+            ends.append(at)
+    for at in reversed(ends):
+        line = line[:at] + f' {NOT_HERE}' + line[at:]
+    return line
 
 
 def _seed_warning(path):

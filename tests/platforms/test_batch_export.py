@@ -8,6 +8,7 @@ two gradebooks must agree.
 import csv
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -344,6 +345,31 @@ def test_export_leaves_out_the_model_answer_and_the_tests(exported):
     assert 'reference' not in packages and 'exercises' in packages and 'grading' in packages
     assert '`reference/`' not in (destination / 'README.md').read_text()
     assert 'exercises/' in result.stdout and 'not exported: reference/' in result.stdout
+
+
+REPOSITORY_PATH = re.compile(r'(?<![\w/.-])((?:tests|docs|reference|platforms|benchmarks|adapters|'
+                             r'exercises|checks|grading|executor|\.ci)/[\w./-]*[\w/])')
+
+
+def test_every_path_a_shipped_document_names_is_in_the_copy_or_said_not_to_be(exported):
+    """Students read README.md, docs/ and grading.toml in their copy: a path named there that
+    the copy does not have is marked '(not in this copy)', never left for them to look for."""
+    destination, _ = exported
+    documents = [p for p in destination.rglob('*') if p.suffix == '.md' or p.name == 'grading.toml']
+    assert len(documents) >= 4
+    dangling = []
+    for document in documents:
+        for n, line in enumerate(document.read_text(encoding='utf-8').splitlines(), 1):
+            for found in REPOSITORY_PATH.finditer(line):
+                after = found.end()
+                if line.count('`', 0, found.start()) % 2:   # in a code span: after it ends
+                    after = line.find('`', after) + 1
+                if not (destination / found.group(1)).exists() and \
+                        not line.startswith(' (not in this copy)', after):
+                    dangling.append(f'{document.relative_to(destination)}:{n}: {found.group(1)}')
+    assert not dangling, dangling
+    readme = (destination / 'README.md').read_text(encoding='utf-8')
+    assert '| `adapters/`' not in readme     # the row about a folder the copy does not have
 
 
 def test_export_refuses_a_non_empty_folder_and_the_repository(exported, tmp_path):
