@@ -114,7 +114,7 @@ def load(path=None, root=None):
     if not path.is_file():
         raise UsageError(f'--config {path}: there is no such file')
     try:
-        return Config(tomllib.loads(path.read_text()), path)
+        return Config(tomllib.loads(path.read_text(encoding='utf-8')), path)
     except tomllib.TOMLDecodeError as error:
         raise UsageError(f'{path} is not valid TOML: {error}') from None
     except TypeError as error:

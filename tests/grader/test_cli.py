@@ -254,10 +254,13 @@ def test_reports_are_utf8_and_stdout_never_fails_whatever_the_locale(tmp_path):
     if 'utf' in probe.stdout.lower():
         pytest.skip(f'Python uses UTF-8 here under every locale ({probe.stdout.strip()})')
     package = accented_package(tmp_path)
+    config = tmp_path / 'grading.toml'   # TOML is UTF-8, whatever the locale
+    config.write_text('# barème du cours → 75 points\n[grader]\nprofile = "quick"\n',
+                      encoding='utf-8')
     for fmt in ('text', 'junit'):
         path = tmp_path / f'report.{fmt}'
         done = grade_outside_utf8(tmp_path, '--impl', str(package), '--format', fmt,
-                                  '--output', str(path))
+                                  '--output', str(path), '--config', str(config))
         assert done.returncode == 1, done.stderr.decode('utf-8', 'replace')
         assert ACCENTED in path.read_text(encoding='utf-8'), fmt
     # The text report on a terminal that is not UTF-8: escapes, not a crash (exit 3).
