@@ -73,6 +73,7 @@ def test_a_check_not_visible_keeps_its_points_and_hides_its_failure():
     hidden = results['tests'][0]
     assert (hidden['points'], hidden['max_points']) == (0, 1)
     assert 'secret' not in json.dumps(results)
+    assert 'core:' not in results['output']   # its exercise's score would tell the check's
 
 
 def test_an_implementation_that_cannot_be_imported_is_not_gradable():
