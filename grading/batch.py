@@ -49,6 +49,8 @@ from checks.profiles import DEFAULT_SEED
 from checks.registry import EXERCISES
 
 from . import config as config_module
+from .gradebooks import (CANVAS_FILE, MOODLE_FILE, NO_SUBMISSION, lms_options, match_roster,
+                         points, write_csv, write_lms_files)
 from .isolation import default_jobs, usable_cpus
 from .loader import UsageError
 from .neutral import inert
@@ -76,9 +78,11 @@ class Row:
     score: float
     max_score: float
     exercises: dict
-    status: str           # ok: graded; error: could not be graded (the message says why)
-    seconds: float
+    status: str           # ok: graded; error: could not be graded (the message says why);
+    seconds: float        # no submission: a student of the --roster who handed nothing in
     message: str = ''
+    entry: str = ''       # the entry's file name in DIR (alice.py for the row alice)
+    student: object = None   # with --roster: the roster.Student, None when not on it
 
 
 def grade_batch(args):
@@ -94,6 +98,7 @@ def grade_batch(args):
         if value:
             raise UsageError(f'--batch grades every entry of {args.batch}: it cannot be combined '
                              f'with {option}')
+    roster, assignment = lms_options(args)
     jobs = args.jobs if args.jobs is not None else usable_cpus()
     if jobs < 1:
         raise UsageError(f'-j {jobs}: give at least 1 (submissions graded at once)')
@@ -112,6 +117,8 @@ def grade_batch(args):
         raise UsageError(f'--batch {args.batch}: the folder is empty (hidden entries do not '
                          'count): nothing to grade')
     output.mkdir(parents=True, exist_ok=True)
+    for stale in (CANVAS_FILE, MOODLE_FILE):   # an earlier batch's never pass for this one's
+        (output / stale).unlink(missing_ok=True)
 
     points = config.points(checks)
     exercises = [e for e in EXERCISES if any(c.exercise == e for c in checks)]
@@ -141,7 +148,7 @@ def grade_batch(args):
                 rows.append(row)
                 if progress:
                     progress.write(f'\r\033[K[{len(rows)}/{len(submissions)}] {row.submission}: '
-                                   + (f'{_num(row.score)}/{_num(row.max_score)}'
+                                   + (f'{points(row.score)}/{points(row.max_score)}'
                                       if row.status == 'ok' else 'error'))
                     progress.flush()
         except BaseException:
@@ -151,13 +158,30 @@ def grade_batch(args):
     if progress:
         progress.write('\r\033[K')
     rows.sort(key=lambda r: r.submission)
-    gradebook = output / 'gradebook.csv'
-    write_gradebook(gradebook, rows, exercises)
+    entries = {s.name: s.path.name for s in submissions}
+    for row in rows:
+        row.entry = entries[row.submission]
     errors = sum(r.status == 'error' for r in rows)
-    print(f'grader: batch of {len(rows)} submissions graded in '
-          f'{time.perf_counter() - started:.1f} s with -j {jobs} ({len(rows) - errors} ok, '
-          f'{errors} error); gradebook: {gradebook}', file=sys.stderr)
+    summary = (f'grader: batch of {len(rows)} submissions graded in '
+               f'{time.perf_counter() - started:.1f} s with -j {jobs} ({len(rows) - errors} ok, '
+               f'{errors} error); gradebook: {output / "gradebook.csv"}')
+    notes = []
+    if roster is not None:
+        rows, notes = match_roster(rows, roster, lambda student: _no_submission(student, empty))
+    write_gradebook(output / 'gradebook.csv', rows, exercises, roster is not None, args.bom)
+    if roster is not None:
+        notes += write_lms_files(output, rows, assignment, args.bom)
+    print(summary, file=sys.stderr)
+    for note in notes:
+        print(f'grader: {note}', file=sys.stderr)
     return 0
+
+
+def _no_submission(student, empty):
+    where = (f'no entry {student.submission!r} in the batch folder' if student.submission
+             else 'the roster gives no submission')
+    return Row(student.submission, 0.0, empty['max_score'], dict(empty['exercises']),
+               NO_SUBMISSION, 0.0, f'{where} (roster line {student.line})', student=student)
 
 
 def find_submissions(folder, skip=None):
@@ -323,17 +347,19 @@ def _trouble(checks, notes):
     return '; '.join(parts)
 
 
-def write_gradebook(path, rows, exercises):
-    temporary = path.with_name(path.name + '.tmp')
-    with open(temporary, 'w', newline='', encoding='utf-8') as f:
-        writer = csv.writer(f)
-        writer.writerow(['submission', 'score', 'max_score', *exercises, 'status', 'seconds',
-                         'message'])
-        for row in rows:
-            writer.writerow([_readable(row.submission), _num(row.score), _num(row.max_score),
-                             *(_num(row.exercises.get(e, 0.0)) for e in exercises), row.status,
-                             f'{row.seconds:.1f}', _readable(row.message)])
-    os.replace(temporary, path)
+def write_gradebook(path, rows, exercises, with_students=False, bom=False):
+    """gradebook.csv: points exact, cells safe in a spreadsheet (gradebooks.write_csv); with a
+    roster, a student column (the roster's name for the row, empty when not on it)."""
+    students = ['student'] if with_students else []
+    table = [['submission', *students, 'score', 'max_score', *exercises, 'status', 'seconds',
+              'message']]
+    for row in rows:
+        student = [_readable(row.student.label) if row.student else ''] if with_students else []
+        table.append([_readable(row.submission), *student, points(row.score),
+                      points(row.max_score), *(points(row.exercises.get(e, 0.0))
+                                               for e in exercises),
+                      row.status, f'{row.seconds:.1f}', _readable(row.message)])
+    write_csv(path, table, bom)
 
 
 def _readable(text):
@@ -390,7 +416,3 @@ def _last_line(text):
 def _one_line(text):
     text = ' | '.join(line.strip() for line in str(text).splitlines() if line.strip())
     return text if len(text) <= MESSAGE_LENGTH else text[:MESSAGE_LENGTH - 3] + '...'
-
-
-def _num(x):
-    return f'{x:.4f}'.rstrip('0').rstrip('.') if x != int(x) else str(int(x))

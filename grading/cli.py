@@ -62,6 +62,15 @@ def parser():
     p.add_argument('-v', '--verbose', action='store_true',
                    help='text report: list every check, also of exercises that fully pass')
     p.add_argument('--batch', metavar='DIR', help='grade every submission in DIR')
+    p.add_argument('--roster', metavar='FILE',
+                   help='with --batch: a CSV saying whose each submission is (docs/instructors.md, '
+                        'section 5); also write canvas.csv and moodle.csv, to import into Canvas '
+                        'and Moodle')
+    p.add_argument('--assignment', metavar='NAME',
+                   help='with --roster: the assignment\'s name, the grade column of the LMS '
+                        'files (Canvas: with its id, "Backprop (12345)"; default Backprop)')
+    p.add_argument('--bom', action='store_true',
+                   help='with --batch: start every CSV file with a byte-order mark, for Excel')
     p.add_argument('-j', '--jobs', type=int,
                    help='with --batch: submissions graded at once (default: one per CPU); '
                         'otherwise: exercises graded at once (default: one per CPU, at most 4)')
@@ -137,6 +146,10 @@ def list_checks(checks, config):
 
 
 def grade(args, out=None):
+    for option, value in (('--roster', args.roster), ('--assignment', args.assignment),
+                          ('--bom', args.bom)):
+        if value:
+            raise UsageError(f'{option} is for the CSV files of --batch DIR; give --batch too')
     config = config_module.load(args.config, ROOT)
     checks = select_checks(args)
     if args.list:
