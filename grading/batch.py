@@ -15,7 +15,8 @@ goes unnoticed):
 A row's name is the entry's name (without .py for a file; with it when a folder of the same name
 exists). Into the output folder (default: DIR-grades, beside DIR) go gradebook.csv and, per
 row, <name>.txt (the text report, no colour; for a row the grader made no report for, why it was
-not graded, in full) and, where the grader made a report, <name>.json (the JSON report).
+not graded, in full) and, where the grader made a report, <name>.json (the JSON report). With
+--roster, canvas.csv and moodle.csv too, for the LMS (grading/gradebooks.py, grading/roster.py).
 
 Each submission is graded by a `python` process of its own, which calls cli.run_and_report exactly
 as `python grader.py --impl X` would; a thread pool here waits on up to -j of them. Not threads
