@@ -6,6 +6,7 @@ notebook ran and shows the report there (grading/in_notebook.py).
 import sys
 
 from grading.in_notebook import check_notebook  # noqa: F401 - the call notebooks make
+from grading.otter import otter_check  # noqa: F401 - the call Otter test files make
 
 if __name__ == '__main__':
     from grading.cli import main

@@ -50,6 +50,9 @@ def parser():
     p.add_argument('--check', action='append', metavar='ID',
                    help='run only this check (repeatable), e.g. core.gradients')
     p.add_argument('--list', action='store_true', help='list the checks and their points')
+    p.add_argument('--otter-tests', metavar='DIR',
+                   help='write Otter-Grader test files into DIR: one per exercise, a case per '
+                        'check (docs/instructors.md, section 5)')
     p.add_argument('--seed', type=int, help=f'the examples\' seed (default {DEFAULT_SEED})')
     p.add_argument('--profile', choices=sorted(PROFILES),
                    help='quick (default, for students) or thorough (5x the examples, for CI)')
@@ -145,6 +148,18 @@ def list_checks(checks, config):
     return 0
 
 
+def otter_tests(directory, checks, config):
+    """The Otter test files of the article's checks among `checks`, their points as configured."""
+    from checks.registry import article_checks
+    from .otter import write_otter_tests
+    chosen = {c.id for c in checks}
+    checks = [c for c in article_checks() if c.id in chosen]
+    written = write_otter_tests(directory, checks, config.points(checks))
+    print(f'grader: {len(written)} Otter test files ({len(checks)} cases) written to '
+          f'{directory}: {", ".join(p.name for p in written)}', file=sys.stderr)
+    return 0
+
+
 def grade(args, out=None):
     for option, value in (('--roster', args.roster), ('--assignment', args.assignment),
                           ('--bom', args.bom)):
@@ -154,6 +169,8 @@ def grade(args, out=None):
     checks = select_checks(args)
     if args.list:
         return list_checks(checks, config)
+    if args.otter_tests:
+        return otter_tests(args.otter_tests, checks, config)
     seed, secret = choose_seed(args, config)
     profile = args.profile or config.profile or 'quick'
     impl = args.impl if args.impl or args.adapter else str(ROOT / 'exercises')
