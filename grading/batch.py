@@ -32,7 +32,6 @@ submission's exercises side by side with the CPUs left to it (CPUs // -j, at lea
 Exit code 0 once the batch has run, whatever the students' scores (each row's status says whether
 its submission could be graded); 2 for a usage error (DIR missing or empty, a bad option).
 """
-import csv
 import json
 import os
 import signal
@@ -51,10 +50,9 @@ from checks.registry import EXERCISES
 
 from . import config as config_module
 from .gradebooks import (CANVAS_FILE, MOODLE_FILE, NO_SUBMISSION, lms_options, match_roster,
-                         points, write_csv, write_lms_files)
+                         points, readable, write_gradebook, write_lms_files)
 from .isolation import default_jobs, usable_cpus
 from .loader import UsageError
-from .neutral import inert
 
 ROOT = Path(__file__).resolve().parents[1]
 SKIPPED_NAMES = {'__pycache__'}
@@ -121,7 +119,7 @@ def grade_batch(args):
     for stale in (CANVAS_FILE, MOODLE_FILE):   # an earlier batch's never pass for this one's
         (output / stale).unlink(missing_ok=True)
 
-    points = config.points(checks)
+    check_points = config.points(checks)
     exercises = [e for e in EXERCISES if any(c.exercise == e for c in checks)]
     template = {  # paths as given: the grading processes share this one's working directory
         'config': args.config, 'adapter': args.adapter,
@@ -134,7 +132,7 @@ def grade_batch(args):
     wall = config.limits_for({'check_wall_seconds': CEILINGS['check_wall_seconds']}
                              if args.adapter else {})[0].check_wall_seconds
     backstop = len(checks) * (wall + 10) + 120
-    empty = {'max_score': sum(points.values()),
+    empty = {'max_score': sum(check_points.values()),
              'exercises': {e: 0.0 for e in exercises}}
 
     started = time.perf_counter()
@@ -335,7 +333,7 @@ def _write_why_not_graded(path, submission, message, details):
     text = f'Not graded: {submission.path}\n\n{message}\n'
     if details.strip() and details.strip() not in message:
         text += f'\nThe grading process said:\n{details.strip()}\n'
-    _write_atomically(path, _readable(text))
+    _write_atomically(path, readable(text))
 
 
 def _trouble(checks, notes):
@@ -346,38 +344,6 @@ def _trouble(checks, notes):
         if ids:
             parts.append(f'{status}: {", ".join(ids)}')
     return '; '.join(parts)
-
-
-def write_gradebook(path, rows, exercises, with_students=False, bom=False):
-    """gradebook.csv: points exact, cells safe in a spreadsheet (gradebooks.write_csv); with a
-    roster, a student column (the roster's name for the row, empty when not on it)."""
-    students = ['student'] if with_students else []
-    table = [['submission', *students, 'score', 'max_score', *exercises, 'status', 'seconds',
-              'message']]
-    for row in rows:
-        student = [_readable(row.student.label) if row.student else ''] if with_students else []
-        table.append([_readable(row.submission), *student, points(row.score),
-                      points(row.max_score), *(points(row.exercises.get(e, 0.0))
-                                               for e in exercises),
-                      row.status, f'{row.seconds:.1f}', _readable(row.message)])
-    write_csv(path, table, bom)
-
-
-def _readable(text):
-    """An entry's name (or a message holding one) as the folder shows it: a locale that cannot
-    decode a name (LC_ALL=C and 'café') leaves surrogates for its bytes, which no UTF-8 file can
-    hold; those bytes are read as UTF-8, and whatever is still unsafe is escaped."""
-    try:
-        text = text.encode('utf-8', 'surrogateescape').decode('utf-8', 'backslashreplace')
-    except UnicodeEncodeError:   # a surrogate that stands for no byte
-        pass
-    return inert(text)
-
-
-def read_gradebook(path):
-    """The gradebook as a list of dicts (for scripts and tests)."""
-    with open(path, newline='', encoding='utf-8') as f:
-        return list(csv.DictReader(f))
 
 
 def grade_one(job_text):

@@ -197,3 +197,35 @@ def moodle_table(rows, assignment, column):
 
 def _one_line(text):
     return ' '.join(inert(text).split())
+
+
+def write_gradebook(path, rows, exercises, with_students=False, bom=False):
+    """gradebook.csv: points exact, cells safe in a spreadsheet (gradebooks.write_csv); with a
+    roster, a student column (the roster's name for the row, empty when not on it)."""
+    students = ['student'] if with_students else []
+    table = [['submission', *students, 'score', 'max_score', *exercises, 'status', 'seconds',
+              'message']]
+    for row in rows:
+        student = [readable(row.student.label) if row.student else ''] if with_students else []
+        table.append([readable(row.submission), *student, points(row.score),
+                      points(row.max_score), *(points(row.exercises.get(e, 0.0))
+                                               for e in exercises),
+                      row.status, f'{row.seconds:.1f}', readable(row.message)])
+    write_csv(path, table, bom)
+
+
+def readable(text):
+    """An entry's name (or a message holding one) as the folder shows it: a locale that cannot
+    decode a name (LC_ALL=C and 'café') leaves surrogates for its bytes, which no UTF-8 file can
+    hold; those bytes are read as UTF-8, and whatever is still unsafe is escaped."""
+    try:
+        text = text.encode('utf-8', 'surrogateescape').decode('utf-8', 'backslashreplace')
+    except UnicodeEncodeError:   # a surrogate that stands for no byte
+        pass
+    return inert(text)
+
+
+def read_gradebook(path):
+    """The gradebook as a list of dicts (for scripts and tests)."""
+    with open(path, newline='', encoding='utf-8') as f:
+        return list(csv.DictReader(f))

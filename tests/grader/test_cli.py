@@ -9,7 +9,7 @@ import pytest
 
 from checks import all_checks
 from grading import cli
-from grading.batch import read_gradebook
+from grading.gradebooks import read_gradebook
 from grading.formats import gradescope
 from grader_harness import ROOT, Run
 

@@ -201,7 +201,7 @@ def test_batch_grades_notebooks_like_py_files(tmp_path):
                            '--check', 'core.add', '-j', '1'], cwd=ROOT, capture_output=True,
                           text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    from grading.batch import read_gradebook
+    from grading.gradebooks import read_gradebook
     rows = {r['submission']: r for r in read_gradebook(tmp_path / 'submissions-grades' /
                                                         'gradebook.csv')}
     assert (rows['alice']['status'], rows['alice']['score']) == ('ok', rows['alice']['max_score'])

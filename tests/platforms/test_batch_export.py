@@ -25,7 +25,7 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
-from grading.batch import read_gradebook  # noqa: E402
+from grading.gradebooks import read_gradebook  # noqa: E402
 
 # Loose enough that a loaded machine never turns a slow example into a time-out (a grade that
 # changed between the -j 1 and -j 2 runs under load once), tight enough that the hanging
@@ -265,6 +265,34 @@ def test_two_jobs_give_the_same_gradebook_as_one(batch):
         statuses = [{i: c['status'] for i, c in checks_of(report(batch, name, j)).items()}
                     for j in (1, 2)]
         assert statuses[0] == statuses[1], name
+
+
+@pytest.mark.skipif(not hasattr(os, 'openpty'), reason='a terminal needs a POSIX pty')
+def test_on_a_terminal_the_batch_shows_each_row_as_it_is_graded(tmp_path):
+    """An instructor at a terminal sees '[1/1] correct: 2/2' as rows finish (the progress line
+    once called the points table as a function, and the batch failed at its first row)."""
+    folder = tmp_path / 'submissions'
+    folder.mkdir()
+    engine(folder / 'correct')
+    terminal, other_end = os.openpty()
+    try:
+        done = subprocess.run([sys.executable, 'grader.py', '--batch', str(folder), '--check',
+                               'core.add'], cwd=ROOT, env=environment(), stdout=subprocess.PIPE,
+                              stderr=other_end, timeout=240)
+        os.close(other_end)
+        shown = b''
+        while True:
+            try:
+                chunk = os.read(terminal, 65536)
+            except OSError:   # the pty closed: everything was read
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(terminal)
+    assert done.returncode == 0, shown.decode('utf-8', 'replace')[-2000:]
+    assert '[1/1] correct: 2/2' in shown.decode('utf-8', 'replace')
 
 
 def test_batch_usage_errors_exit_2(tmp_path):
