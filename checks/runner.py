@@ -119,8 +119,9 @@ def run(check, executor, spec, seed=DEFAULT_SEED, profile='quick', budget=None, 
     budget = budget or Budget()
     remote = Remote(executor, NAME_EXERCISE)
     ctx = Context(check, Driver(remote, spec), seed, profile, graded)
+    example_seconds = budget.example_seconds * check.time_scale
     side = {'case': None, 'examples': 0, 'hangs': 0, 'crashes': 0, 'why': '', 'warm_cpu': 0.0,
-            'too_long': f'ran longer than {budget.example_seconds * check.time_scale:g} s'}
+            'too_long': f'ran longer than {example_seconds:g} s'}
     started = time.monotonic()
     ends = started + budget.check_wall_seconds
     cpu_start = executor.cpu_seconds()
@@ -158,8 +159,8 @@ def run(check, executor, spec, seed=DEFAULT_SEED, profile='quick', budget=None, 
         if now >= ends:
             raise _OverBudget(f'still running after {budget.check_wall_seconds:g} s (wall clock): '
                               'a hang or an endless loop?')
-        seconds = budget.example_seconds * check.time_scale
-        remote.new_example(Deadline.for_example(executor, seconds, ends) if seconds else ends)
+        remote.new_example(Deadline.for_example(executor, example_seconds, ends)
+                           if example_seconds else ends)
         try:
             check.verify(ctx, case)
             remote.finish()

@@ -29,8 +29,6 @@ so it gets a ' in front. Submission names are chosen by students, so they can be
 """
 import csv
 import io
-import os
-import tempfile
 from pathlib import Path
 
 from .loader import UsageError
@@ -65,21 +63,13 @@ def points(x):
 
 def write_csv(path, rows, bom=False):
     """Write `rows` (lists of cells) as CSV, every cell made safe, UTF-8 (with a byte-order
-    mark for Excel when `bom`), lines ending in \\r\\n; atomically, never through a link."""
+    mark for Excel when `bom`), lines ending in \r\n; atomically, never through a link."""
+    from .cli import _write_atomically  # here, not at the top: cli imports batch lazily
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for row in rows:
         writer.writerow([safe_cell(cell) for cell in row])
-    path = Path(path)
-    fd, temporary = tempfile.mkstemp(prefix=f'.{path.name}.', dir=path.parent)
-    try:
-        with os.fdopen(fd, 'w', encoding='utf-8-sig' if bom else 'utf-8', newline='') as f:
-            f.write(buffer.getvalue())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    _write_atomically(path, ('\ufeff' if bom else '') + buffer.getvalue())
 
 
 def lms_options(args):

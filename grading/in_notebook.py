@@ -9,6 +9,8 @@ Nothing is graded in the kernel's process: the code is written to a temporary .p
 `python grader.py` grades it in a subprocess, stopped after `timeout` seconds (the kernel never
 hangs on it); the report comes back as JSON and is shown as HTML (the text report where HTML
 cannot be displayed). Importing this module needs neither IPython nor the grader's dependencies.
+The points come back into the kernel, where the student's code runs too: what this module
+returns is feedback, not a protected grade (docs/instructors.md, "Threat model").
 """
 import html
 import json

@@ -48,6 +48,12 @@ class ExerciseReport:
         return sum(c.max_score for c in self.checks)
 
     @property
+    def score_shown(self):
+        """May a summary students always see give this exercise's score? Only when every check
+        is visible: the score of one hidden, or shown only later, tells what it keeps back."""
+        return all(c.visibility == 'visible' for c in self.checks)
+
+    @property
     def status(self):
         # Not attempted: every check is still a stub, or stopped by another exercise's stub.
         statuses = {'not_attempted' if c.blocked_by else c.status for c in self.checks}

@@ -6,6 +6,8 @@ is graded.
 `grader.otter_check(ID)`. In the kernel where Otter runs its tests, the first case of an exercise
 grades the session once (grading/in_notebook.py: the code the notebook ran, in a subprocess, in
 the sandbox), and every case then passes or raises with its check's failure report.
+That pass or fail happens in the kernel where the student's code ran, which could replace
+otter_check first: Otter's points are feedback, not a protected grade (docs/instructors.md).
 
 An Otter notebook's own cells call Otter (`import otter`, `grader = otter.Notebook()`,
 `grader.check("q1")`), and Otter adds cells of its own while grading: those statements cannot run

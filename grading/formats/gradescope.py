@@ -55,10 +55,9 @@ def render(report):
 
 def exercise_scores(exercises):
     """A line per exercise whose checks are all visible, and one naming the others."""
-    shown = {e.id for e in exercises if all(c.visibility == 'visible' for c in e.checks)}
     lines = [f'{e.id}: {e.score:g}/{e.max_score:g}' + (' (not attempted)'
-             if e.status == 'not_attempted' else '') for e in exercises if e.id in shown]
-    held_back = [e.id for e in exercises if e.id not in shown]
+             if e.status == 'not_attempted' else '') for e in exercises if e.score_shown]
+    held_back = [e.id for e in exercises if not e.score_shown]
     if held_back:
         lines.append(f'not shown here: {", ".join(held_back)} (their results come with their '
                      'tests, when your instructor releases them)')

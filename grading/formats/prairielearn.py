@@ -53,8 +53,7 @@ def _test(exercise, check, room):
 
 
 def _summary(report):
-    lines = [f'{e.id}: {e.score:g}/{e.max_score:g}' for e in report.exercises
-             if all(c.visibility == 'visible' for c in e.checks)]
+    lines = [f'{e.id}: {e.score:g}/{e.max_score:g}' for e in report.exercises if e.score_shown]
     lines.append(f'seed {seed_text(report)}, profile {report.profile}, grader '
                  f'{report.versions.get("grader")}')
     return '\n'.join(lines + report.notes)
