@@ -12,7 +12,8 @@ Each check belongs to one exercise; its points are the defaults, which `grading.
 *functional* checks run through any adapter (docs/adapters.md); *article* checks need the
 article's API; *engine* checks run through any adapter but the article's API, and count only for
 an engine that has the operations they need. "Fails when" is the hint a student sees when the
-check fails.
+check fails, at the default hint level (`direction`: the property and where to look, never the
+answer); `grading.toml` can set `[report] hints = "none"` or `"full"` (docs/instructors.md).
 """
 
 

@@ -7,13 +7,15 @@ class Mismatch(AssertionError):
     what: one line (e.g. "gradient of p1"); expected/actual: the two values side by side;
     notes: anything else a student needs to see (which exercise it needs, what the oracle knew).
     blocked_by: the exercise whose stub stopped the check (then it is not this exercise's fault).
+    answer: set when `expected` is what the exercise asks the student to work out (exercise 1's
+    numbers): how to get it. Both are shown only at hint level "full".
     """
 
-    def __init__(self, what, expected=None, actual=None, notes='', blocked_by=''):
+    def __init__(self, what, expected=None, actual=None, notes='', blocked_by='', answer=''):
         super().__init__(f'{what}: expected {expected!r}, got {actual!r}' if expected is not None
                          or actual is not None else what)
         self.what, self.expected, self.actual, self.notes = what, expected, actual, notes
-        self.blocked_by = blocked_by
+        self.blocked_by, self.answer = blocked_by, answer
 
 
 class NotAttempted(BaseException):

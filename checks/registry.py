@@ -1,4 +1,9 @@
-"""The list of checks: each belongs to one exercise and carries its points, description and hint."""
+"""The list of checks: each belongs to one exercise and carries its points, description and hint.
+
+A hint gives a direction (the property, where to look) and never the answer: no number an exercise
+asks the student to work out, no line of code to paste. What would give the answer away goes in
+`explanation`, shown only when the instructor sets hints = "full" (grading.toml, [report]).
+"""
 from dataclasses import dataclass
 
 EXERCISES = ('core', 'ex1', 'ex2', 'ex3', 'ex4', 'ex5', 'ex6', 'ex7')
@@ -16,7 +21,7 @@ class Check:
     exercise: str
     points: float
     description: str        # one line: the property
-    hint: str               # what to look at when it fails
+    hint: str               # what to look at when it fails: a direction, never the answer
     verify: object          # verify(ctx, case): returns normally or raises failures.Mismatch
     cases: object = None    # cases(ctx) -> Hypothesis strategy; None: verify(ctx, None) once
     level: str = 'article'  # 'functional': through any adapter; 'article': needs the article's API;
@@ -31,6 +36,7 @@ class Check:
     session: bool = False   # needs an adapter's session() (docs/adapters.md, "State")
     time_scale: float = 1.0  # an example may take this many times example_seconds (one that
     #                          is a whole training run, not one generated case)
+    explanation: str = ''   # the full explanation (hint level "full"); '' when the hint is all
 
 
 CHECKS = []
@@ -38,7 +44,7 @@ CHECKS = []
 
 def check(id, points, description, hint, cases=None, level='article', operations=(),
           examples=1.0, probes=(), fixed=(), engine=(), timed=False, session=False,
-          time_scale=1.0):
+          time_scale=1.0, explanation=''):
     """Register the decorated verify(ctx, case) function as a check."""
     exercise = id.split('.')[0]
     assert exercise in EXERCISES, id
@@ -48,7 +54,7 @@ def check(id, points, description, hint, cases=None, level='article', operations
         CHECKS.append(Check(id, exercise, points, description, hint, verify, cases, level,
                             frozenset(operations), examples, tuple(probes),
                             fixed if callable(fixed) else tuple(fixed), tuple(engine), timed,
-                            session, time_scale))
+                            session, time_scale, explanation))
         return verify
 
     return register

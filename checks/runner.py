@@ -58,6 +58,7 @@ class Result:
     expected: object = None
     actual: object = None
     notes: str = ''
+    answer: str = ''           # set: `expected` is the exercise's answer, and this explains it
     case: object = None        # the minimal failing example, as JSON-able data
     case_text: str = ''        # the same, for people
     traceback: str = ''        # the student's frames only
@@ -261,9 +262,7 @@ def run(check, executor, spec, seed=DEFAULT_SEED, profile='quick', budget=None, 
     except _OverBudget as error:
         return result('timeout', str(error), **_case(side['case']))
     except Mismatch as error:
-        failed = result('failed', error.what, what=error.what, expected=error.expected,
-                        actual=error.actual, notes=error.notes,
-                        blocked_by=error.blocked_by, **_case(side['case']))
+        failed = result('failed', error.what, **_mismatch(error), **_case(side['case']))
         return _confirmed(failed, side['case'], body, executor, result, check, replay)
     except (ExampleTimeout, _StopSearching):
         if side['crashes'] and not side['hangs']:
@@ -352,10 +351,17 @@ def _confirmed(failed, case, body, executor, result, check, replay):
         _outside_hypothesis(body, case)
     except BaseException:  # noqa: B902 - it fails (or cannot run) there too: the failure stands
         return failed
-    fields = {k: getattr(failed, k) for k in ('what', 'expected', 'actual', 'case', 'case_text')}
+    fields = {k: getattr(failed, k)
+              for k in ('what', 'expected', 'actual', 'answer', 'case', 'case_text')}
     return result('failed', f'{failed.message}: this example fails after other examples but '
                   'passes in a fresh process, so the results depend on earlier calls (state kept '
                   'between calls?)', notes=failed.notes, **fields)
+
+
+def _mismatch(error):
+    """A Mismatch's fields, as a Result has them."""
+    return {'what': error.what, 'expected': error.expected, 'actual': error.actual,
+            'notes': error.notes, 'blocked_by': error.blocked_by, 'answer': error.answer}
 
 
 def _outside_hypothesis(body, case):
@@ -374,9 +380,9 @@ def _in_a_fresh_process(flaky, case, body, executor, result):
         _outside_hypothesis(body, case)
     except Mismatch as error:
         note = 'it fails in a fresh process too (it passed once after other examples)'
-        return result('failed', error.what, what=error.what, expected=error.expected,
-                      actual=error.actual, notes='\n'.join(n for n in (error.notes, note) if n),
-                      blocked_by=error.blocked_by, **_case(case))
+        fields = _mismatch(error)
+        fields['notes'] = '\n'.join(n for n in (error.notes, note) if n)
+        return result('failed', error.what, **fields, **_case(case))
     except StudentError as error:
         return result('error', _student_message(error, executor),
                       traceback=executor.shown(error.traceback), **_case(case))

@@ -71,11 +71,11 @@ def build_report(target, checks, results, config, seed, profile, student_output,
             result = results[check.id]
             passed = result.status == 'passed'
             report.checks.append(CheckReport(
-                id=check.id, exercise=exercise, **_words(check, target),
+                id=check.id, exercise=exercise, **_words(check, target, config.hints),
                 status=result.status, score=points[check.id] if passed else 0.0,
                 max_score=points[check.id] if result.status != 'skipped' else 0.0,
-                message=result.message, what=result.what, expected=result.expected,
-                actual=result.actual, notes=result.notes, case=result.case,
+                message=result.message, what=result.what, actual=result.actual,
+                **_answer(result, config.hints), case=result.case,
                 case_text=result.case_text, python=_python(result.case, target, spec),
                 traceback=result.traceback,
                 likely_culprit=_culprit(check, result, failed_probes),
@@ -96,14 +96,29 @@ def build_report(target, checks, results, config, seed, profile, student_output,
         implementation=target.label, seed=None if seed_secret else seed, profile=profile,
         versions=versions(), exercises=exercises, student_output=text, student_output_lines=lines,
         seconds=seconds, limits=limits, notes=notes, isolation=isolation, seed_secret=seed_secret,
-        grader_failed=failed, graded_as=graded_as(target, spec)))
+        grader_failed=failed, graded_as=graded_as(target, spec), hints=config.hints))
 
 
-def _words(check, target):
-    """The check's description and hint, in an engine's terms where it has them."""
+def _words(check, target, hints):
+    """The check's description and hint, in an engine's terms where it has them; the hint as
+    the level `hints` says: none, a direction, or the full explanation."""
     engine = check.engine if (target.convention or target.adapter_file) else ()
     description, hint = engine or (check.description, check.hint)
-    return {'description': description, 'hint': hint}
+    if hints == 'full' and not engine:
+        hint = check.explanation or hint
+    return {'description': description, 'hint': '' if hints == 'none' else hint}
+
+
+def _answer(result, hints):
+    """The expected value and notes of a result. When the expected value is the exercise's
+    answer (exercise 1's numbers), it and how to get it are shown at hint level "full" only."""
+    if not result.answer:
+        return {'expected': result.expected, 'notes': result.notes}
+    if hints == 'full':
+        return {'expected': result.expected,
+                'notes': '\n'.join(n for n in (result.notes, result.answer) if n)}
+    return {'expected': None, 'notes': result.notes,
+            'withheld': f'it is what the exercise asks you to work out; hints = "{hints}"'}
 
 
 def graded_as(target, spec):

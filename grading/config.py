@@ -14,6 +14,9 @@ from .isolation import Limits
 from .loader import UsageError
 
 VISIBILITIES = ('visible', 'hidden', 'after_due_date', 'after_published')
+# What a failing check's report says beyond the failure itself: nothing, a direction (the
+# default: never an answer), or the full explanation (exercise 1's numbers, lines of code).
+HINT_LEVELS = ('none', 'direction', 'full')
 # Scaled points are whole multiples of 1/64: binary floating point adds such numbers exactly, in
 # any order, so an exercise's checks add up to exactly its points in every report and platform
 # (GitHub Classroom's reporter sums them in JavaScript).
@@ -34,9 +37,13 @@ class Config:
                                          if k in Limits.__dataclass_fields__)
         self.exercises = data.get('exercises', {})
         self.checks = data.get('checks', {})
+        self.hints = data.get('report', {}).get('hints', 'direction')
         self._validate()
 
     def _validate(self):
+        if self.hints not in HINT_LEVELS:
+            raise UsageError(f'{self.path}: [report] hints must be one of '
+                             f'{", ".join(repr(h) for h in HINT_LEVELS)}, not {self.hints!r}')
         for exercise, table in self.exercises.items():
             if exercise not in EXERCISES:
                 raise UsageError(f'{self.path}: [exercises.{exercise}] is not an exercise '

@@ -29,6 +29,7 @@ class CheckReport:
     examples: int = 0
     seconds: float = 0.0
     blocked_by: str = ''   # another exercise whose stub this check ran into
+    withheld: str = ''     # why `expected` is not shown (it is the exercise's answer)
     visibility: str = 'visible'   # Gradescope: visible, hidden, after_due_date, after_published
 
 
@@ -80,6 +81,7 @@ class Report:
     seed_secret: bool = False   # the seed came from GRADER_SEED: reports do not show it
     grader_failed: list = field(default_factory=list)  # checks the grader itself failed on
     graded_as: dict = field(default_factory=dict)  # api, name, operations (see report-format.md)
+    hints: str = 'direction'   # the hint level: none, direction, full (grading.toml [report])
 
     @property
     def score(self):
@@ -107,6 +109,7 @@ class Report:
             'limits': self.limits,
             'isolation': self.isolation,
             'graded_as': self.graded_as,
+            'hints': self.hints,
             'notes': self.notes,
             'student_output': self.student_output,
             'exercises': [{

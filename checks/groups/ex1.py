@@ -45,16 +45,24 @@ def _close(actual, exact):
 
 @check('ex1.by_hand', 2,
        'sgd_by_hand() gives the weight and bias after each of the two SGD steps (within 1e-9)',
-       'dL/dprediction = -2 (y - prediction); the weight moves by -0.1 * dL/dprediction * x and '
-       'the bias by -0.1 * dL/dprediction. Step 2 starts from the values step 1 produced.')
+       'Work one sample at a time: the prediction, the derivative of the loss with respect to '
+       'it, then each Parameter moves against its own gradient (chain rule: how the prediction '
+       'depends on it), times the learning rate. Step 2 starts from the values step 1 produced.',
+       explanation='dL/dprediction = -2 (y - prediction); the weight moves by -0.1 * '
+       'dL/dprediction * x and the bias by -0.1 * dL/dprediction. Step 2 starts from the values '
+       'step 1 produced.')
 def verify_by_hand(ctx, _):
     pairs = _pairs(ctx.remote, ctx.remote.fetch(ctx.api.sgd_by_hand()))
     expected = [(float(s['w']), float(s['b'])) for s in worked_steps()]
     for k, ((w, b), s) in enumerate(zip(pairs, worked_steps()), 1):
         if not (_close(w, s['w']) and _close(b, s['b'])):
+            off = ' and '.join(name for name, ok in (('the weight', _close(w, s['w'])),
+                                                     ('the bias', _close(b, s['b']))) if not ok)
             raise Mismatch(f'(weight, bias) after step {k}', expected=expected[k - 1],
-                           actual=(w, b), notes=f'sgd_by_hand() returned {pairs}\n'
-                                                f'{worked_table()}')
+                           actual=(w, b), notes=f'sgd_by_hand() returned {pairs}: {off} of '
+                                                f'step {k} differ{"s" if " and " not in off else ""}'
+                                                f' from exact arithmetic',
+                           answer=worked_table())
 
 
 def _pairs(remote, answer):
@@ -85,9 +93,12 @@ def _shape(x):
 @check('ex1.tree', 2,
        'build_linear_regression() gives weight * x + bias with weight 0.5, bias 0, learning rate '
        '0.1, and two SGD steps on it land on the exact values',
-       "Build Add([Multiply([weight, Input()]), bias]) with weight = Parameter(value=0.5, "
-       "learning_rate=0.1) and bias = Parameter(value=0.0, learning_rate=0.1), and return the "
-       "model with those same two Parameter objects.")
+       'The model is weight * x + bias built from the article\'s nodes, with one Input for x and '
+       'the scenario\'s two Parameters (their starting values and learning rate); return the '
+       'model together with those same two Parameter objects, not copies.',
+       explanation="Build Add([Multiply([weight, Input()]), bias]) with weight = "
+       "Parameter(value=0.5, learning_rate=0.1) and bias = Parameter(value=0.0, "
+       "learning_rate=0.1), and return the model with those same two Parameter objects.")
 def verify_tree(ctx, _):
     remote = ctx.remote
     built = remote.fetch(ctx.api.build_linear_regression())
@@ -144,10 +155,10 @@ def _check_training(model, weight, bias):
         if not _close(prediction, s['prediction']):
             raise Mismatch(f'the prediction at step {k}, model.predict([{float(s["x"]):g}])',
                            expected=float(s['prediction']), actual=prediction,
-                           notes=worked_table())
+                           answer=worked_table())
         model.backward(-2 * (float(s['y']) - prediction))  # d loss / d prediction
         actual = (as_float(weight.value, 'the weight'), as_float(bias.value, 'the bias'))
         if not (_close(actual[0], s['w']) and _close(actual[1], s['b'])):
             raise Mismatch(f'(weight, bias) after step {k} of training the model',
                            expected=(float(s['w']), float(s['b'])), actual=actual,
-                           notes=worked_table())
+                           answer=worked_table())

@@ -83,8 +83,10 @@ _NO_INPUTS = {'graph': Graph((Node('param', value=0.5, learning_rate=0.1),
 
 @check('ex2.compile_returns_root', 1,
        'compile() on a graph without macros returns the root itself',
-       'compile() must end with `return self` (exercise 4 may return another root, but only '
-       'when the root is a macro).',
+       'compile() returns the root of the graph it prepared: the node it was called on (exercise '
+       '4 may return another root, but only when that node is a macro).',
+       explanation='compile() must end with `return self` (exercise 4 may return another root, '
+       'but only when the root is a macro).',
        cases=trees_with_inputs, examples=0.2)
 def verify_compile_returns_root(ctx, graph):
     built = ctx.adapter.build(graph)
@@ -117,8 +119,12 @@ def check_assigned(graph, assigned, values, call):
 @check('ex2.predict_uses_cache', 2,
        'after compile(), predict() never calls find_input_nodes(), sets every Input in the right '
        'order, and returns the right value',
-       'compile() should store self.find_input_nodes() on the root; predict() then reads that '
-       'list (when it is set, even to an empty list) instead of searching the graph again.',
+       'compile() should find the Inputs once and keep them on the root; predict() then uses '
+       'what compile() kept (even when it found no Input at all) instead of searching the graph '
+       'again.',
+       explanation='compile() should store self.find_input_nodes() on the root; predict() then '
+       'reads that list (when it is set, even to an empty list) instead of searching the graph '
+       'again.',
        cases=lambda ctx: predict_cases(ctx.operations, calls=3, inputs_required=False),
        fixed=(_NO_INPUTS,))
 def verify_predict_uses_cache(ctx, case):
@@ -182,9 +188,12 @@ def verify_same_results(ctx, case):
 @check('ex2.wrong_count', 2,
        'predict() with one value too many or too few raises ValueError naming both counts, '
        'compiled or not',
-       "Replace the article's assert by: if len(inputs) != len(input_nodes): raise "
-       "ValueError(f'expected {len(input_nodes)} values, got {len(inputs)}'). Do it in predict(), "
-       'so that it holds with and without compile().',
+       "The article's assert is not enough: compare the number of values with the number of "
+       'Inputs, and raise a ValueError whose message gives both numbers. Check in predict() '
+       'itself, so that it holds with and without compile().',
+       explanation="Replace the article's assert by: if len(inputs) != len(input_nodes): raise "
+       "ValueError(f'expected {len(input_nodes)} values, got {len(inputs)}'). Do it in "
+       'predict(), so that it holds with and without compile().',
        cases=trees_with_inputs, examples=0.3)
 def verify_wrong_count(ctx, graph):
     n = len(graph.inputs)

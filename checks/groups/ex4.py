@@ -237,9 +237,12 @@ def _roles(graph, own, child_inputs, point):
 @check('ex4.linear_structure', 2,
        'Linear(children).expand(): Add and Multiply only, one weight per child and one bias, '
        'all distinct, the same ones at every expand(), computing sum(w_i * x_i) + b',
-       'Create k weights and one bias with Parameter() in Linear.__init__ (not in expand()); '
-       'expand() returns Add([Multiply([w_0, x_0]), ..., Multiply([w_k-1, x_k-1]), b]) over '
-       'self.children.',
+       'A Linear owns its k weights and its bias: make them once, when it is built, not at each '
+       'expand(); expand() then writes the weighted sum of the children plus the bias with the '
+       'article\'s Add and Multiply.',
+       explanation='Create k weights and one bias with Parameter() in Linear.__init__ (not in '
+       'expand()); expand() returns Add([Multiply([w_0, x_0]), ..., Multiply([w_k-1, x_k-1]), '
+       'b]) over self.children.',
        cases=lambda ctx: linear_cases(ctx.operations), operations=('add', 'mul'))
 def verify_linear_structure(ctx, case):
     children, _ = build_children(ctx, case)

@@ -281,8 +281,11 @@ def _softmax_gradients(ctx, children, g):
 @check('ex5.softmax_backward', 1.5,
        'SoftMax.backward(d loss / d s) moves every Parameter by its exact gradient through the '
        'full softmax Jacobian',
-       'Each output s_i depends on EVERY logit: d s_i / d z_j = s_i (delta_ij - s_j). So child j '
-       'receives sum_i derivatives[i] * s_i * (delta_ij - s_j), not only the i = j term.',
+       'Each output s_i depends on EVERY logit, so child j receives a contribution from every '
+       'output, not only from s_j: work out d s_i / d z_j both for i = j and for i != j.',
+       explanation='Each output s_i depends on EVERY logit: d s_i / d z_j = s_i (delta_ij - '
+       's_j). So child j receives sum_i derivatives[i] * s_i * (delta_ij - s_j), not only the '
+       'i = j term.',
        cases=softmax_cases)
 def verify_softmax_backward(ctx, case):
     children, target = _children(case), case['target']
@@ -451,8 +454,10 @@ CLIP_CASES = (([1.0], [0.0]), ([0.25, 0.75], [0.0, 1.0]), ([0.5, 0.5], [1e-9, 1.
 @check('ex5.cce_clip', 0.5,
        'cce_loss and cce_loss_grad clip each prediction to [eps, 1]: finite at a prediction of 0, '
        'and eps can be passed',
-       'Clip first, in both functions: p = min(max(p, eps), 1), then log(p) and -t / p. A '
-       'softmax output can underflow to exactly 0.')
+       'Clip each prediction into [eps, 1] first, in both functions, before the logarithm and '
+       'before dividing by it: a softmax output can underflow to exactly 0.',
+       explanation='Clip first, in both functions: p = min(max(p, eps), 1), then log(p) and '
+       '-t / p. A softmax output can underflow to exactly 0.')
 def verify_cce_clip(ctx, _):
     for t, p in CLIP_CASES:
         _judge_cce(ctx, t, p)

@@ -18,7 +18,8 @@ def render(report, colour=False, verbose=False):
         return f'\033[{COLOURS[name]}m{text}\033[0m' if colour else text
 
     out = [paint(f'Grading {report.implementation}', 'bold')
-           + f'  (seed {seed_text(report)}, profile {report.profile})', '']
+           + f'  (seed {seed_text(report)}, profile {report.profile}, hints: {report.hints})',
+           '']
     if report.isolation.get('mode') == 'none':
         out += [paint('Isolation: none. Your code ran as you, beside the grader: this is feedback, '
                       'not a protected grade.', 'dim'), '']
@@ -125,7 +126,8 @@ def _failure(check):
     if check.status == 'not_attempted':
         return check.message
     if check.what and (check.expected is not None or check.actual is not None):
-        lines += [f'{check.what}:', f'    expected: {_value(check.expected)}',
+        expected = f'(withheld: {check.withheld})' if check.withheld else _value(check.expected)
+        lines += [f'{check.what}:', f'    expected: {expected}',
                   f'    actual:   {_value(check.actual)}']
     else:
         lines.append(check.message)
@@ -142,7 +144,8 @@ def _failure(check):
         lines += ['    ' + line for line in check.traceback.splitlines()]
     if check.likely_culprit:
         lines.append(check.likely_culprit)
-    lines.append(f'hint: {check.hint}')
+    if check.hint:
+        lines.append(f'hint: {check.hint}')
     if check.reproduce:
         lines.append(f'reproduce: {check.reproduce}')
     return '\n'.join(lines)

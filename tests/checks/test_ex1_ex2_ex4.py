@@ -150,11 +150,13 @@ def test_by_hand_answers(answer, passes, tmp_path):
     assert result.status == ('passed' if passes else 'failed'), result.message
 
 
-def test_by_hand_failure_shows_the_worked_table(tmp_path):
+def test_by_hand_failure_says_what_is_off_and_keeps_the_worked_table_as_the_answer(tmp_path):
     folder = variant(tmp_path, 'by_hand', 'def sgd_by_hand():\n'
                                           '    return [(1.3, 0.4), (0.92, 0.02)]\n')
     result = run_one(folder, 'ex1.by_hand')
-    assert 'after step 2' in result.message and 'dL/dprediction' in result.notes
+    assert 'after step 2' in result.message and 'the bias of step 2 differs' in result.notes
+    assert 'dL/dprediction' not in result.notes   # shown at hint level "full" only
+    assert 'dL/dprediction' in result.answer and result.expected == (0.92, 0.78)
 
 
 def test_a_tree_written_another_way_passes(tmp_path):

@@ -123,7 +123,7 @@ def test_a_secret_seed_is_not_shown_and_reproduce_lines_ask_for_it(grader):
     run = grader['seek_grader_text']
     assert run.returncode == 1, run.describe()
     assert SECRET not in run.report_text and SECRET not in run.stderr
-    assert '(seed secret, profile quick)' in run.report_text
+    assert '(seed secret, profile quick, hints: direction)' in run.report_text
     assert 'reproduce: GRADER_SEED=<the secret seed> python grader.py' in run.report_text
 
 
