@@ -191,11 +191,12 @@ class Graph:
         show(self.root, 0)
         return '\n'.join(lines)
 
-    def python(self, module='impl'):
-        """Python source that builds this graph with the article's API (for reproducing by hand)."""
+    def python(self, module='impl', prefix='', root='root'):
+        """Python source that builds this graph with the article's API (for reproducing by hand):
+        its variables named with `prefix`, the last line `<root> = <the root>`."""
         names, lines = {}, []
         for i, node in enumerate(self.nodes):
-            names[i] = self.label(i) if node.kind in LEAF_KINDS else f'n{i}'
+            names[i] = prefix + (self.label(i) if node.kind in LEAF_KINDS else f'n{i}')
             if node.kind == 'input':
                 name = f', name={node.name!r}' if node.name else ''
                 lines.append(f'{names[i]} = {module}.Input(value={node.value!r}{name})')
@@ -205,7 +206,7 @@ class Graph:
             else:
                 children = ', '.join(names[o] for o in node.operands)
                 lines.append(f'{names[i]} = {module}.{CLASS_NAMES[node.kind]}([{children}])')
-        lines.append(f'root = {names[self.root]}')
+        lines.append(f'{root} = {names[self.root]}')
         return '\n'.join(lines)
 
     def engine_python(self, value_class='Value'):

@@ -9,11 +9,13 @@ import hypothesis
 import numpy
 
 from checks.explain import decode
-from checks.graphs import CLASS_NAMES, Graph
+from checks.graphs import CLASS_NAMES
 from checks.registry import EXERCISE_TITLES, EXERCISES
 
+from . import rebuild
 from .model import CheckReport, ExerciseReport, Report
 from .neutral import inert
+from .rebuild import relative
 
 GRADER_VERSION = '0.1.0'
 OUTPUT_HEAD, OUTPUT_TAIL, OUTPUT_LINE = 40, 10, 200
@@ -31,9 +33,9 @@ def reproduce_command(target, check_id, seed, profile, seed_secret=False):
     parts = ['python', 'grader.py']
     if target.kind != 'adapter':
         path = target.notebook or target.path
-        parts += ['--impl', path and _relative(path) or target.name]
+        parts += ['--impl', path and relative(path) or target.name]
     if target.adapter_file:
-        adapter = _relative(target.adapter_file)
+        adapter = relative(target.adapter_file)
         parts += ['--adapter', adapter + (f':{target.adapter_class}' if target.adapter_class
                                           else '')]
     parts += ['--check', check_id]
@@ -43,15 +45,6 @@ def reproduce_command(target, check_id, seed, profile, seed_secret=False):
         parts += ['--profile', profile]
     command = ' '.join(shlex.quote(p) for p in parts)
     return f'GRADER_SEED=<the secret seed> {command}' if seed_secret else command
-
-
-def _relative(path):
-    import os
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return path
-    return relative if not relative.startswith('..' + os.sep + '..') else path
 
 
 def build_report(target, checks, results, config, seed, profile, student_output, seconds,
@@ -76,7 +69,7 @@ def build_report(target, checks, results, config, seed, profile, student_output,
                 max_score=points[check.id] if result.status != 'skipped' else 0.0,
                 message=result.message, what=result.what, actual=result.actual,
                 **_answer(result, config.hints), case=result.case,
-                case_text=result.case_text, python=_python(result.case, target, spec),
+                case_text=result.case_text, python=rebuild.python(result.case, target, spec),
                 traceback=result.traceback,
                 likely_culprit=_culprit(check, result, failed_probes),
                 reproduce='' if passed or result.status == 'skipped'
@@ -112,13 +105,20 @@ def _words(check, target, hints):
 def _answer(result, hints):
     """The expected value and notes of a result. When the expected value is the exercise's
     answer (exercise 1's numbers), it and how to get it are shown at hint level "full" only."""
+    marks = result.marks
     if not result.answer:
-        return {'expected': result.expected, 'notes': result.notes}
+        return {'expected': result.expected, 'notes': result.notes, 'marks': marks}
     if hints == 'full':
-        return {'expected': result.expected,
+        return {'expected': result.expected, 'marks': marks,
                 'notes': '\n'.join(n for n in (result.notes, result.answer) if n)}
-    return {'expected': None, 'notes': result.notes,
+    return {'expected': None, 'notes': result.notes, 'marks': _without_expected(marks),
             'withheld': f'it is what the exercise asks you to work out; hints = "{hints}"'}
+
+
+def _without_expected(marks):
+    """The marks with every expected value left out: it is the answer, withheld too."""
+    nodes = [{k: v for k, v in mark.items() if k != 'expected'} for mark in marks.get('nodes', ())]
+    return {**marks, 'nodes': nodes} if 'nodes' in marks else dict(marks)
 
 
 def graded_as(target, spec):
@@ -165,60 +165,12 @@ def _inert_value(value):
     return inert(value)
 
 
-def _graphs(case):
-    if isinstance(case, Graph):
-        yield case
-    elif isinstance(case, dict):
-        for value in case.values():
-            yield from _graphs(value)
-    elif isinstance(case, (list, tuple)):
-        for value in case:
-            yield from _graphs(value)
-
-
-def _python(case, target, spec=None):
-    """Code that rebuilds the failing case in the graded engine's own terms."""
-    if case is None:
-        return ''
-    try:
-        graphs = list(_graphs(decode(case)))
-    except Exception:  # a case that is not a graph: nothing to rebuild
-        return ''
-    if len(graphs) != 1:
-        return ''
-    graph = graphs[0]
-    if target.convention == 'value':
-        *submodule, cls = (target.adapter_class or 'Value').split('.')
-        return f'from {".".join([target.name] + submodule)} import {cls}\n' + \
-            graph.engine_python(cls)
-    if target.adapter_file:
-        return _adapter_call(graph, target, spec.class_name if spec else target.adapter_class)
-    if target.notebook:   # its generated module is gone: the notebook's own names, run there
-        return ('import __main__ as impl  # in the notebook, after running its cells\n'
-                + graph.python('impl'))
-    return f'import {target.name} as impl\n' + graph.python('impl')
-
-
-def _adapter_call(graph, target, cls):
-    """The graph as the grader sends it, and the calls it makes to the adapter (loaded by its
-    path: an adapter named like its engine, torch.py, cannot be imported by name)."""
-    cls = cls or '<YourAdapter>'
-    engine = f'import {target.name} as impl\n' if target.kind != 'adapter' else 'impl = None\n'
-    return ('# run from the grader\'s folder\nimport importlib.util\n'
-            'from executor.graph import Graph\n'
-            f'spec = importlib.util.spec_from_file_location(\'adapter\', {target.adapter_file!r})\n'
-            'module = importlib.util.module_from_spec(spec)\nspec.loader.exec_module(module)\n'
-            f'{engine}graph = Graph.from_data({graph.to_json()})\n'
-            f'adapter = module.{cls}(impl)  # or module.{cls}() if it takes no argument\n'
-            'print(adapter.value(graph), adapter.gradient(graph))')
-
-
 def _culprit(check, result, failed_probes):
     """For a failed composite check: the operation whose own probe failed too, if any."""
     if check.probes or result.status not in ('failed', 'error') or result.case is None:
         return ''
     try:
-        kinds = set().union(*(g.kinds() for g in _graphs(decode(result.case))))
+        kinds = set().union(*(g.kinds() for g in rebuild.graphs(decode(result.case))))
     except Exception:
         return ''
     suspects = sorted(failed_probes[k] for k in kinds if k in failed_probes)
