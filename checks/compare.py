@@ -2,7 +2,7 @@
 import numpy as np
 
 from . import oracle
-from .failures import Mismatch
+from .failures import Mismatch, node_mark
 from .values import as_float
 
 VALUE_RTOL = 1e-9      # against the size of the terms summed: rounding, never a bug
@@ -63,8 +63,9 @@ def readout_error(graph, i, upstream):
 
 
 def check_gradient(graph, gradient, expected, upstream=1.0, rtol=GRADIENT_RTOL,
-                   what='d root / d {label}'):
-    """Every Parameter's gradient against the oracle; a Mismatch shows them all side by side."""
+                   what='d root / d {label}', graph_index=0):
+    """Every Parameter's gradient against the oracle; a Mismatch shows them all side by side,
+    and marks the Parameters that differ (`graph_index`: which of the case's graphs this is)."""
     wrong = []
     for i in graph.parameters:
         if i not in gradient:
@@ -78,10 +79,13 @@ def check_gradient(graph, gradient, expected, upstream=1.0, rtol=GRADIENT_RTOL,
         diagnoses = [merged_leaves_note(graph, gradient, expected),
                      float32_note([gradient[i] for i in graph.parameters],
                                   [expected.gradient[i] for i in graph.parameters])]
+        marks = [node_mark(graph, i, what.format(label=graph.label(i)), expected.gradient[i],
+                           gradient[i], graph_index) for i in wrong]
         raise Mismatch(what.format(label=graph.label(first)), expected=expected.gradient[first],
                        actual=gradient[first],
                        notes='\n'.join([gradient_table(graph, gradient, expected)]
-                                        + [d for d in diagnoses if d]))
+                                        + [d for d in diagnoses if d]),
+                       marks={'nodes': marks})
 
 
 def gradient_table(graph, gradient, expected, heading='expected (oracle)'):

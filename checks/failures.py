@@ -9,13 +9,17 @@ class Mismatch(AssertionError):
     blocked_by: the exercise whose stub stopped the check (then it is not this exercise's fault).
     answer: set when `expected` is what the exercise asks the student to work out (exercise 1's
     numbers): how to get it. Both are shown only at hint level "full".
+    marks: where in the case it went wrong, as data a report can draw (docs/report-format.md):
+    `nodes`, the nodes whose value or gradient differs; `steps` and `failed_step`, a sequence.
     """
 
-    def __init__(self, what, expected=None, actual=None, notes='', blocked_by='', answer=''):
+    def __init__(self, what, expected=None, actual=None, notes='', blocked_by='', answer='',
+                 marks=None):
         super().__init__(f'{what}: expected {expected!r}, got {actual!r}' if expected is not None
                          or actual is not None else what)
         self.what, self.expected, self.actual, self.notes = what, expected, actual, notes
         self.blocked_by, self.answer = blocked_by, answer
+        self.marks = marks or {}
 
 
 class NotAttempted(BaseException):
@@ -56,3 +60,12 @@ class LoadFailed(BaseException):
     def __init__(self, message):
         super().__init__(message)
         self.message = message
+
+
+def node_mark(graph, i, what, expected=None, actual=None, graph_index=0):
+    """One entry of Mismatch.marks['nodes']: node i of the case's graph number `graph_index`
+    (in the order the case holds its graphs), its label as reports name it (p0, in1, n3)."""
+    node = graph.nodes[i]
+    label = graph.label(i) if node.kind in ('input', 'param') else f'n{i}'
+    return {'graph': graph_index, 'node': i, 'label': label, 'what': what,
+            'expected': expected, 'actual': actual}

@@ -15,7 +15,7 @@ import re
 import time
 import traceback
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from hypothesis import example, given, seed as hypothesis_seed
 from hypothesis.errors import FlakyFailure, HypothesisDeprecationWarning, Unsatisfiable
@@ -59,6 +59,7 @@ class Result:
     actual: object = None
     notes: str = ''
     answer: str = ''           # set: `expected` is the exercise's answer, and this explains it
+    marks: dict = field(default_factory=dict)  # where in the case it went wrong (Mismatch.marks)
     case: object = None        # the minimal failing example, as JSON-able data
     case_text: str = ''        # the same, for people
     traceback: str = ''        # the student's frames only
@@ -352,7 +353,7 @@ def _confirmed(failed, case, body, executor, result, check, replay):
     except BaseException:  # noqa: B902 - it fails (or cannot run) there too: the failure stands
         return failed
     fields = {k: getattr(failed, k)
-              for k in ('what', 'expected', 'actual', 'answer', 'case', 'case_text')}
+              for k in ('what', 'expected', 'actual', 'answer', 'case', 'case_text', 'marks')}
     return result('failed', f'{failed.message}: this example fails after other examples but '
                   'passes in a fresh process, so the results depend on earlier calls (state kept '
                   'between calls?)', notes=failed.notes, **fields)
@@ -361,7 +362,8 @@ def _confirmed(failed, case, body, executor, result, check, replay):
 def _mismatch(error):
     """A Mismatch's fields, as a Result has them."""
     return {'what': error.what, 'expected': error.expected, 'actual': error.actual,
-            'notes': error.notes, 'blocked_by': error.blocked_by, 'answer': error.answer}
+            'notes': error.notes, 'blocked_by': error.blocked_by, 'answer': error.answer,
+            'marks': error.marks}
 
 
 def _outside_hypothesis(body, case):

@@ -19,7 +19,7 @@ from hypothesis import assume, strategies as st
 
 from . import oracle
 from .compare import GRADIENT_RTOL, KINK_MARGIN, VALUE_RTOL
-from .failures import Mismatch
+from .failures import Mismatch, node_mark
 from .graphs import CLASS_NAMES, Graph, Node, UNARY_KINDS
 from .remote import Ref, StudentError
 from .values import as_float, as_float_list
@@ -162,8 +162,10 @@ class Session:
     """
 
     def __init__(self, ctx, graph, judge_calls, built=None, root=None, outputs=None,
-                 softmax=False, excuse_fresh=True):
+                 softmax=False, excuse_fresh=True, where=None):
         self.ctx, self.remote, self.judge_calls = ctx, ctx.remote, judge_calls
+        # where(i): node i as the case holds it, (graph number, node index), or None
+        self.where = where or (lambda i: (0, i) if i < len(graph.nodes) else None)
         self.excuse_fresh = excuse_fresh
         self.built = list(built) if built is not None else ctx.adapter.build(graph)
         self.base, self.outputs, self.softmax = graph, outputs, softmax
@@ -313,7 +315,8 @@ class Session:
             self.lines.append(f'{line} -> {actual!r}, expected {expected!r}; '
                               f'{self.calls_text(calls)}')
             raise Mismatch(f'step {step}: {line}', expected=expected, actual=actual,
-                           notes=self.notes())
+                           notes=self.notes(),
+                           marks=self.marks([self.graph.root], 'the value', expected, actual))
         self.lines.append(f'{line} -> {actual!r}; {self.calls_text(calls)}')
         if self.judge_calls:
             self.judge(step, line, calls)
@@ -362,17 +365,20 @@ class Session:
         if repeated:
             raise Mismatch(f'step {step}: {line} called op() more than once on '
                            f'{self.names(repeated)}', expected='at most once per Operation',
-                           actual=self.calls_text(calls), notes=self.notes())
+                           actual=self.calls_text(calls), notes=self.notes(),
+                           marks=self.call_marks(repeated, calls, 'at most once'))
         if outside and not self.assigned:
             raise Mismatch(f'step {step}: {line} called op() although no Input or Parameter was '
                            'assigned since the last evaluation', expected='no op() call',
-                           actual=self.calls_text(calls), notes=self.notes())
+                           actual=self.calls_text(calls), notes=self.notes(),
+                           marks=self.call_marks(outside, calls, 'no op() call'))
         if outside:
             assigned = ', '.join(self.label(i) for i in sorted(self.assigned))
             raise Mismatch(f'step {step}: {line} called op() on {self.names(outside)}, not above '
                            f'any leaf assigned since the last evaluation ({assigned})',
                            expected=f'op() on (some of) {self.names(sorted(allowed))} only',
-                           actual=self.calls_text(calls), notes=self.notes())
+                           actual=self.calls_text(calls), notes=self.notes(),
+                           marks=self.call_marks(outside, calls, 'no op() call'))
 
     # --- judging a backward() ---
 
@@ -394,7 +400,8 @@ class Session:
                        f'root.backward({upstream!r})', expected=expected, actual=after[i],
                        notes='one SGD step: every Parameter moves once, by -learning_rate x its '
                              'gradient at the values the graph had BEFORE the call; Inputs do '
-                             'not move\n' + self.notes())
+                             'not move\n' + self.notes(),
+                       marks=self.marks([i], 'the value after backward()', expected, after[i]))
 
     def _moved_right(self, graph, i, before, after, gradient, scale):
         node = graph.nodes[i]
@@ -437,6 +444,25 @@ class Session:
         return 'op() called on ' + ', '.join(
             f'{self.kind_name(i)} #{i}' + (f' ({n} times)' if n > 1 else '')
             for i, n in sorted(calls.items()))
+
+    def marks(self, nodes, what, expected=None, actual=None):
+        """Mismatch.marks: the steps so far, the last one failed, and the nodes at fault (an
+        Output root, which the case's graph does not hold, is not marked)."""
+        return {'steps': list(self.lines), 'failed_step': len(self.lines),
+                'nodes': [self.node_mark(i, what, expected, actual) for i in nodes
+                          if self.where(i) is not None]}
+
+    def call_marks(self, nodes, calls, expected):
+        marks = self.marks([], '')
+        marks['nodes'] = [self.node_mark(i, 'op() calls', expected, f'{calls[i]} op() call'
+                                         + ('s' if calls[i] > 1 else ''))
+                          for i in nodes if self.where(i) is not None]
+        return marks
+
+    def node_mark(self, i, what, expected, actual):
+        mark = node_mark(self.graph, i, what, expected, actual, self.where(i)[0])
+        mark['node'] = self.where(i)[1]   # the label stays the session's: the notes use it
+        return mark
 
     def notes(self):
         steps = '\n'.join(f'    {n}. {line}' for n, line in enumerate(self.lines, 1))

@@ -31,6 +31,7 @@ class CheckReport:
     blocked_by: str = ''   # another exercise whose stub this check ran into
     withheld: str = ''     # why `expected` is not shown (it is the exercise's answer)
     visibility: str = 'visible'   # Gradescope: visible, hidden, after_due_date, after_published
+    marks: dict = field(default_factory=dict)   # where in the case it failed: nodes, steps
 
 
 @dataclass
@@ -123,7 +124,7 @@ class Report:
 def _check_dict(check):
     data = asdict(check)
     data['seconds'] = round(data['seconds'], 3)
-    for key in ('expected', 'actual'):
+    for key in ('expected', 'actual', 'marks'):
         data[key] = _jsonable(data[key])
     return data
 

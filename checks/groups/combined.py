@@ -45,7 +45,8 @@ def verify_macro_sequence(ctx, case):
     root, _, _ = build_macro_tree(ctx, case['tree'])
     compiled = compile_root(ctx, root)
     described, nodes = ctx.adapter.describe(compiled)  # a macro left: a Mismatch that says so
-    Session(ctx, described, caches(ctx), built=nodes, root=compiled).run(case['steps'])
+    Session(ctx, described, caches(ctx), built=nodes, root=compiled,
+            where=lambda i: None).run(case['steps'])   # the compiled graph is not the case's
 
 
 # --- exercise 5: Output and SoftMax roots --------------------------------------------------------
@@ -69,8 +70,14 @@ def output_sequences(draw, operations):
 def verify_output_sequence(ctx, case):
     children = [case[f'child {k}'] for k in range(3) if f'child {k}' in case]
     graph, outputs = forest(children)
-    Session(ctx, graph, caches(ctx), outputs=outputs,
-            softmax=case['root'] == 'SoftMax').run(case['steps'])
+    Session(ctx, graph, caches(ctx), outputs=outputs, softmax=case['root'] == 'SoftMax',
+            where=_in_child(children)).run(case['steps'])
+
+
+def _in_child(children):
+    """Node i of the forest as the case holds it: (k, its index in child k)."""
+    places = [(k, i) for k, child in enumerate(children) for i in range(len(child.nodes))]
+    return lambda i: places[i] if i < len(places) else None
 
 
 # --- exercise 7: shared nodes ---------------------------------------------------------------------
@@ -126,6 +133,7 @@ def verify_output_shared(ctx, case):
     graph, outputs, d = case['graph'], case['outputs'], case['d']
     if not has_outputs(ctx):  # the same property through a plain root: Add of the two outputs
         root = Graph(graph.nodes + (Node('add', operands=tuple(outputs)),))
-        Session(ctx, root, False, excuse_fresh=False).run([('backward', d)])
+        Session(ctx, root, False, excuse_fresh=False,
+                where=lambda i: (0, i) if i < len(graph.nodes) else None).run([('backward', d)])
         return
     Session(ctx, graph, False, outputs=outputs, excuse_fresh=False).run([('backward', d)])

@@ -156,7 +156,7 @@ def verify_output_backward(ctx, case):
     inputs = iter(ctx.remote.fetch_all([b[i].value for g, b in zip(children, built)
                                         for i in g.inputs]))
     for k, (g, gradient, e, d) in enumerate(zip(children, gradients, expected, derivatives)):
-        check_gradient(g, gradient, e, upstream=d,
+        check_gradient(g, gradient, e, upstream=d, graph_index=k,
                        what=f'd output[{k}] / d {{label}} (the {{label}} of child {k})')
         for i in g.inputs:
             after = next(inputs)
