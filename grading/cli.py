@@ -21,14 +21,14 @@ from checks.registry import EXERCISES
 from . import config as config_module
 from . import sandbox as sandbox_module
 from .assemble import build_report
-from .formats import github, gradescope, json_format, junit, prairielearn, text
+from .formats import github, gradescope, html, json_format, junit, prairielearn, text
 from .isolation import default_jobs, run_exercises
 from .loader import UsageError, adapter_limits, as_data, resolve, spec_of
 from .notebook import name_cells
 from .processes import protect_process
 
 ROOT = Path(__file__).resolve().parents[1]
-FORMATS = ('text', 'json', 'gradescope', 'junit', 'github', 'prairielearn')
+FORMATS = ('text', 'json', 'gradescope', 'junit', 'github', 'prairielearn', 'html')
 GRADESCOPE_RESULTS = Path('/autograder/results')
 
 
@@ -318,7 +318,7 @@ def write(report, fmt, output=None, colour=True, verbose=False):
     else:
         rendered = {'json': json_format.render, 'gradescope': gradescope.render,
                     'junit': junit.render, 'github': github.render,
-                    'prairielearn': prairielearn.render}[fmt](report)
+                    'prairielearn': prairielearn.render, 'html': html.render}[fmt](report)
     if output:
         _write_atomically(output, rendered)
         if fmt != 'text':
