@@ -30,6 +30,17 @@ def decode(data):
     return data
 
 
+# What the plain values of some cases are, said beside them: a bare `other: []` explains nothing.
+KEY_NOTES = {
+    'other': "the Inputs' values for the second evaluation, in order",
+    'other_inputs': "the Inputs' values for each later evaluation, in order",
+    'point': "the children's values the Linear's expansion is read at",
+    'own_values': "the Linear's own Parameters: each child's weight, then the bias",
+    'learning_rates': 'the learning rates of those Parameters',
+    'other_leaf': '(value, learning rate) of the leaf the check puts beside the Linear',
+}
+
+
 def explain(case, indent=''):
     """A case for people: each graph as a formula, an indented tree and its leaf values."""
     if isinstance(case, Graph):
@@ -38,12 +49,16 @@ def explain(case, indent=''):
         return '\n'.join(indent + line for line in lines)
     if isinstance(case, dict):
         return '\n'.join(f'{indent}{key}:\n{explain(value, indent + "    ")}'
-                         if _structured(value) else f'{indent}{key}: {value!r}'
+                         if _structured(value) else f'{indent}{key}: {value!r}{_note(key)}'
                          for key, value in case.items())
     if _structured(case):
         return '\n'.join(f'{indent}[{i}]\n{explain(item, indent + "    ")}'
                          for i, item in enumerate(case))
     return f'{indent}{case!r}'
+
+
+def _note(key):
+    return f'  # {KEY_NOTES[key]}' if key in KEY_NOTES else ''
 
 
 def _structured(value):

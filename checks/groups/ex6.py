@@ -136,7 +136,7 @@ def _value_of(text, env, what):
 def _context(text, env):
     shown = text if len(text) <= 400 else text[:397] + '...'
     names = ', '.join(f'{name} = {value!r}' for name, value in env.items()) or 'none'
-    return f'formula: {shown}\nInputs: {names}'
+    return f'funcify() returned: {shown}\nInputs: {names}'
 
 
 def _judge(text, env, forward, scale, what):
@@ -167,7 +167,7 @@ def _name(name, what):
 
 @check('ex6.article_example', 1,
        "the article's example: Add([Parameter(value=0.1), Parameter(value=0.2)]).funcify() is "
-       "'0.1 + 0.2'",
+       "'0.1 + 0.2' or '(0.1 + 0.2)'",
        'A Parameter is written as its number (repr(value)), an Add as its children joined by '
        "' + ' (parentheses around it are fine).")
 def verify_article_example(ctx, _):
@@ -191,8 +191,9 @@ def _sum_times(first):
 @check('ex6.named_inputs', 2,
        'funcify() of generated trees, with named Inputs, evaluates to forward() at the Inputs\' '
        'values, and again after they change',
-       'Write an Input as its name and a Parameter as repr(value); put parentheses around every '
-       'Add (a sum inside a product) and around negative numbers if you like.',
+       'The formula must compute what forward() computes: parentheses around every Add that is '
+       'inside another operation (a sum inside a product), and around negative numbers if you '
+       'like; an Input written as its name, a Parameter as repr(value).',
        cases=named_cases, fixed=(_sum_times(first=True), _sum_times(first=False)))
 def verify_named_inputs(ctx, case):
     graph, other = case['graph'], list(case['other'])

@@ -66,7 +66,8 @@ def render(report, colour=False, verbose=False):
     if out[-1]:
         out.append('')
     if report.student_output:
-        out.append(paint(f'Your code printed ({report.student_output_lines} lines; '
+        lines = report.student_output_lines
+        out.append(paint(f'Your code printed ({lines} line{"s" * (lines != 1)}; '
                          'shown as printed, not interpreted):', 'bold'))
         out += ['  │ ' + line for line in report.student_output.splitlines()]
         out.append('')

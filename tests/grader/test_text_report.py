@@ -39,3 +39,25 @@ def test_not_attempted_says_why_once_and_what_it_waits_for():
     out = text.render(report())
     assert out.count('still the stub: Exercise 2: compile()') == 1
     assert '(some of its checks need ex1 first)' in out
+
+
+def test_one_line_printed_is_one_line():
+    shown = report()
+    shown.student_output, shown.student_output_lines = 'hello', 1
+    assert 'Your code printed (1 line; shown as printed' in text.render(shown)
+    shown.student_output, shown.student_output_lines = 'hello\nagain', 2
+    assert 'Your code printed (2 lines; shown as printed' in text.render(shown)
+
+
+def test_a_cases_plain_values_say_what_they_are():
+    from checks.explain import explain
+    from checks.graphs import Graph, Node
+    shown = explain({'graph': Graph((Node('input', value=1.0, name='a'),)), 'other': []})
+    assert "other: []  # the Inputs' values for the second evaluation" in shown
+    assert shown.count('formula:') == 1
+
+
+def test_the_article_example_accepts_parentheses_in_its_title_too():
+    from checks.registry import all_checks
+    (check,) = [c for c in all_checks() if c.id == 'ex6.article_example']
+    assert "'0.1 + 0.2' or '(0.1 + 0.2)'" in check.description
