@@ -57,18 +57,27 @@ def check_notebook(*options, path=None, timeout=600, show=True):
                 check.reproduce = as_call(check.reproduce)
         if show:
             display_report(report)
-        return Grade(report.to_dict())
+        return Grade(report.to_dict(), shown=show)
 
 
 class Grade(float):
     """The points earned, a number, so that the last line of a notebook cell shows them, and an
     autograder that reads a test cell's value as its partial credit (nbgrader) reads the points;
-    the maximum (`max_score`) and the whole JSON report (`report`) beside them."""
+    the maximum (`max_score`) and the whole JSON report (`report`) beside them.
 
-    def __new__(cls, report):
+    In a notebook it shows as the HTML report (`_repr_html_`), unless check_notebook() showed
+    that report already (`shown`): then as the number, so the report is not shown twice."""
+
+    def __new__(cls, report, shown=False):
         grade = super().__new__(cls, report['score'])
-        grade.max_score, grade.report = report['max_score'], report
+        grade.max_score, grade.report, grade.shown = report['max_score'], report, shown
         return grade
+
+    def _repr_html_(self):
+        if self.shown:
+            return None   # IPython then shows the number (text/plain)
+        report = report_from_json(self.report)
+        return as_html(report, _plain(report))
 
 
 def session_module():
@@ -159,10 +168,14 @@ def as_call(command):
     return f'grader.check_notebook({", ".join(repr(w) for w in words)})'
 
 
+def _plain(report):
+    from .formats import text
+    return text.render(report, colour=False)
+
+
 def display_report(report):
     """The report as rich output: HTML in a notebook, the text report where HTML is not shown."""
-    from .formats import text
-    plain = text.render(report, colour=False)
+    plain = _plain(report)
     try:
         from IPython.display import display
     except ImportError:
@@ -172,7 +185,17 @@ def display_report(report):
 
 
 def as_html(report, plain):
-    """A score line, a table of exercises, and the full text report (every string escaped)."""
+    """A score line and the HTML report (--format html, its style scoped to it); where the
+    grader's dependencies are not in the kernel's Python (the drawing needs them), a table of
+    exercises and the full text report instead. Every string escaped."""
+    try:
+        from .formats import html as html_format
+        page = html_format.fragment(report)
+    except ImportError:
+        page = None
+    if page is not None:
+        return (f'<div class="backprop-grader"><h3>Grade: {_num(report.score)}/'
+                f'{_num(report.max_score)}</h3>{page}</div>')
     colour = {'passed': '#1a7f37', 'failed': '#cf222e', 'not_attempted': '#6e7781'}
     rows = ''.join(
         f'<tr><td>{html.escape(e.id)}</td><td>{html.escape(e.title)}</td>'

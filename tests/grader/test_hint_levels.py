@@ -15,12 +15,13 @@ from checks.runner import Result
 from grading.assemble import build_report
 from grading.cli import FORMATS
 from grading.config import Config, HINT_LEVELS
-from grading.formats import github, gradescope, json_format, junit, prairielearn, text
+from grading.formats import github, gradescope, html, json_format, junit, prairielearn, text
 from grading.loader import Target, UsageError
 
 ROOT = Path(__file__).resolve().parents[2]
 RENDER = {'text': text.render, 'json': json_format.render, 'gradescope': gradescope.render,
-          'junit': junit.render, 'github': github.render, 'prairielearn': prairielearn.render}
+          'junit': junit.render, 'github': github.render, 'prairielearn': prairielearn.render,
+          'html': html.render}
 # Exercise 1's answers a student works out by hand: step 2's weight, and the worked steps'
 # intermediate values (step 1's weight and bias appear below as the student's own, right, answer).
 ANSWERS = ('0.92', '-3.8', '-0.9')
