@@ -160,7 +160,9 @@ def otter_tests(directory, checks, config):
     return 0
 
 
-def grade(args, out=None):
+def grade(args, out=None, progress_stream=None, on_report=None):
+    """One grade, its report written; `progress_stream` (default: stderr on a terminal) shows
+    each failure as soon as it is known, `on_report(report)` hands the report on (--watch)."""
     for option, value in (('--roster', args.roster), ('--assignment', args.assignment),
                           ('--bom', args.bom)):
         if value:
@@ -179,8 +181,11 @@ def grade(args, out=None):
     if args.jobs is not None and args.jobs < 1:
         raise UsageError(f'-j {args.jobs}: give at least 1 (exercises graded at once)')
     report = run_and_report(target, checks, config, seed, profile, replay,
-                            progress_stream=sys.stderr if sys.stderr.isatty() else None,
+                            progress_stream=progress_stream or
+                            (sys.stderr if sys.stderr.isatty() else None),
                             jobs=args.jobs, seed_secret=secret)
+    if on_report:
+        on_report(report)
     try:
         write(report, args.format, args.output, colour=not args.no_color,
               verbose=args.verbose)
