@@ -38,6 +38,7 @@ def parser():
         description='Grade an implementation of the tree autodiff framework of "But What\'s '
                     'Backpropagation, Actually?" against docs/contract.md.',
         epilog='Examples:  python grader.py   |   python grader.py --exercise ex3   |   '
+               'python grader.py --watch   |   '
                'python grader.py --impl reference --format json --output report.json')
     p.add_argument('--impl', help='what to grade: a package folder, a .py file or an importable '
                    'module name (default: exercises)')
@@ -50,6 +51,10 @@ def parser():
     p.add_argument('--check', action='append', metavar='ID',
                    help='run only this check (repeatable), e.g. core.gradients')
     p.add_argument('--list', action='store_true', help='list the checks and their points')
+    p.add_argument('--watch', action='store_true',
+                   help='grade, then regrade each time you save a .py file of --impl (or its '
+                        'notebook): the exercises --exercise/--check name, else the first one '
+                        'not passing yet, and all of them once it passes; Ctrl-C stops')
     p.add_argument('--otter-tests', metavar='DIR',
                    help='write Otter-Grader test files into DIR: one per exercise, a case per '
                         'check (docs/instructors.md, section 5)')
@@ -90,6 +95,10 @@ def main(argv=None):
     escape_what_stdout_cannot_encode()
     args = parser().parse_args(argv)
     try:
+        if args.watch:
+            from .watch import check_options, watch
+            check_options(args)
+            return watch(args)
         if args.setup_sandbox:
             from .setup_sandbox import setup_sandbox
             return setup_sandbox()
