@@ -53,8 +53,9 @@ def parser():
     p.add_argument('--list', action='store_true', help='list the checks and their points')
     p.add_argument('--watch', action='store_true',
                    help='grade, then regrade each time you save a .py file of --impl (or its '
-                        'notebook): the exercises --exercise/--check name, else the first one '
-                        'not passing yet, and all of them once it passes; Ctrl-C stops')
+                        'notebook): the exercises --exercise/--check name, else the one you are on '
+                        '(the first failing, else the next to start), and all of them once it '
+                        'passes; Ctrl-C stops')
     p.add_argument('--otter-tests', metavar='DIR',
                    help='write Otter-Grader test files into DIR: one per exercise, a case per '
                         'check (docs/instructors.md, section 5)')
