@@ -27,10 +27,10 @@ except ModuleNotFoundError:  # Python 3.10
 
 from grading.gradebooks import read_gradebook  # noqa: E402
 
-# Loose enough that a loaded machine never turns a slow example into a time-out (a grade that
-# changed between the -j 1 and -j 2 runs under load once), tight enough that the hanging
-# submission costs seconds, not minutes.
-LIMITS = '[limits]\nexample_seconds = 2\ncheck_cpu_seconds = 10\ncheck_wall_seconds = 20\n'
+# An example's limit is CPU time (checks/deadline.py), so a loaded machine does not turn a slow
+# example into a time-out (wall clock once changed a grade between the -j 1 and -j 2 runs); each
+# hang shrunk costs the hanging submission one example_seconds of CPU.
+LIMITS = '[limits]\nexample_seconds = 1\ncheck_cpu_seconds = 10\ncheck_wall_seconds = 20\n'
 # A few fast core checks. Left out: core.training (one example of about half a second) and
 # core.gradients (shrinking the buggy submission's failure takes seconds): they add time only.
 CHECKS = ('core.add', 'core.multiply', 'core.relu', 'core.forward')
