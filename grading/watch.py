@@ -19,6 +19,7 @@ from checks.registry import EXERCISES
 
 from .cli import ROOT, grade
 from .loader import BUILT_IN, UsageError
+from .neutral import inert
 
 POLL_SECONDS = 0.4
 # Options that do not go with --watch, and why: what to type instead.
@@ -160,6 +161,8 @@ def announce(plan, changed, clear=False):
 
 
 def names_text(names):
+    """The files saved, made inert: a file name can hold escape codes too."""
+    names = [inert(name) for name in names]
     return ', '.join(names) if len(names) <= 3 else f'{", ".join(names[:3])} and ' \
                                                     f'{len(names) - 3} more'
 

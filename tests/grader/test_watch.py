@@ -228,3 +228,9 @@ def test_usage_errors_exit_2(argv, expected, monkeypatch, capsys):
     assert cli.main(['--watch', *argv]) == 2
     err = capsys.readouterr().err
     assert err.startswith('grader: ') and expected in err and 'Traceback' not in err, err
+
+
+def test_the_names_of_saved_files_reach_the_terminal_inert():
+    shown = watch.names_text(['a\x1b[31mred.py', 'b\rover.py'])
+    assert '\x1b' not in shown and '\r' not in shown
+    assert 'red.py' in shown and 'over.py' in shown
