@@ -209,6 +209,7 @@ def _block(heading, text):
 def _student_output(report):
     if not report.student_output:
         return ''
-    return (f'<p class="label">Your code printed ({report.student_output_lines} lines; shown as '
+    lines = report.student_output_lines
+    return (f'<p class="label">Your code printed ({lines} line{"s" * (lines != 1)}; shown as '
             f'printed, not interpreted):</p><pre class="output">'
             f'{esc(report.student_output)}</pre>')
