@@ -16,6 +16,7 @@ from checks.adapters import read_spec
 from executor.adapters import Adapter, require
 from executor.graph import Graph, Node
 from grading.local import executor_for
+from workers import map_in_workers
 
 ADAPTERS = Path(__file__).resolve().parents[2] / 'adapters'
 LIGHT = ('micrograd', 'autograd', 'mygrad')
@@ -204,22 +205,41 @@ def test_a_missing_engine_names_the_pip_command():
 # --- the grader through each light adapter ----------------------------------------------------
 
 
+def _grade_every_check(engine):
+    """[(check id, status, text)] of every functional and engine check, through the adapter."""
+    checks = [c for c in all_checks() if c.level in ('functional', 'engine')]
+    with executor_for(None, adapter=str(ADAPTERS / f'{engine}.py')) as impl:
+        spec = (impl.spec.name, impl.spec.operations)
+        rows = []
+        for check in checks:
+            result = impl.run(check, seed=0, profile='quick')
+            rows.append((check.id, result.status,
+                         f'{check.id}: {result.status} {result.message}\n{result.case_text}'))
+    return engine, spec, rows
+
+
+@pytest.fixture(scope='module')
+def graded():
+    """{engine: (spec, rows)}: the light engines graded side by side (tests/workers.py)."""
+    return {engine: (spec, rows) for engine, spec, rows in
+            map_in_workers(_grade_every_check, LIGHT)}
+
+
 @pytest.mark.parametrize('engine', LIGHT)
-def test_every_check_it_can_serve_passes(engine):
+def test_every_check_it_can_serve_passes(engine, graded):
     """The functional checks and the engines' probes; the state checks need a session, which
     these adapters do not offer (skipped, as are probes of operations not declared)."""
     declared = _declared(engine)
-    checks = [c for c in all_checks() if c.level in ('functional', 'engine')]
+    (name, operations), rows = graded[engine]
+    assert name == engine and operations == declared
+    by_id = {c.id: c for c in all_checks()}
     passed = []
-    with executor_for(None, adapter=str(ADAPTERS / f'{engine}.py')) as impl:
-        assert impl.spec.name == engine and impl.spec.operations == declared
-        for check in checks:
-            result = impl.run(check, seed=0, profile='quick')
-            text = f'{check.id}: {result.status} {result.message}\n{result.case_text}'
-            if check.operations - declared or check.session:  # a probe of exp, for micrograd
-                assert result.status == 'skipped', text
-            else:
-                assert result.status == 'passed', text
-                passed.append(check.id)
+    for check_id, status, text in rows:
+        check = by_id[check_id]
+        if check.operations - declared or check.session:  # a probe of exp, for micrograd
+            assert status == 'skipped', text
+        else:
+            assert status == 'passed', text
+            passed.append(check_id)
     assert {'core.forward', 'core.gradients', 'ex7.gradients', 'ex7.repeated_child',
             'core.engine_mul', 'core.constants', 'core.pow'} <= set(passed)

@@ -1,7 +1,7 @@
 """Every bug in the corpus is caught by the check it names (so it loses points in its exercise),
 at the default profile and seed.
 
-The bugs are graded all at once by a module fixture, side by side (tests/checks/workers.py), each
+The bugs are graded all at once by a module fixture, side by side (tests/workers.py), each
 on its named check in an executor of its own.
 """
 import pytest

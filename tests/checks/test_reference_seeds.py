@@ -22,7 +22,7 @@ def _failures(seed):
 
 @pytest.fixture(scope='module')
 def failures_by_seed():
-    """The seeds graded side by side (tests/checks/workers.py)."""
+    """The seeds graded side by side (tests/workers.py)."""
     return dict(zip(SEEDS, map_in_workers(_failures, SEEDS)))
 
 

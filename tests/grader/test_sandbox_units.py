@@ -60,8 +60,10 @@ def test_users_are_handed_out_once_and_everything_of_a_user_is_killed():
         os.fork()
         time.sleep(60)
         os._exit(0)
-    time.sleep(0.3)
-    assert processes.processes_of(first)
+    deadline = time.monotonic() + 10   # on a loaded machine the two may take a while to start
+    while len(processes.processes_of(first)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(processes.processes_of(first)) == 2   # the child and the one it forked
     processes.kill_user(first)
     os.waitpid(pid, 0)
     deadline = time.monotonic() + 5
