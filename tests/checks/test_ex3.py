@@ -12,6 +12,7 @@ from checks.sequences import probe_tree
 from corpus import Bug, write_variant
 from corpus.bugs_ex3 import KNOW_PARENTS, LEAF_SETTER, MARK_ALL_ANCESTORS, REFERENCE_FORWARD
 from grading.local import executor_for
+from workers import map_in_workers
 
 EX3 = [c for c in all_checks() if c.exercise == 'ex3']
 ROOT = Path(__file__).resolve().parents[2]
@@ -83,20 +84,30 @@ def student_solution(directory):
     return target
 
 
-@pytest.mark.parametrize('variant', LEGIT, ids=[v.name for v in LEGIT])
-def test_other_correct_designs_pass(variant, tmp_path_factory):
-    folder = write_variant(variant, tmp_path_factory.getbasetemp() / 'variants')
+def _not_passing(folder):
+    """(folder, [(check id, message)] of the ex3 checks that did not pass, seeds 0 and 1)."""
     with executor_for(folder) as impl:
-        for seed in range(2):
-            results = [impl.run(c, seed=seed) for c in EX3]
-            assert [(r.check_id, r.message) for r in results if r.status != 'passed'] == []
+        return folder, [(r.check_id, r.message) for seed in range(2)
+                        for r in (impl.run(c, seed=seed) for c in EX3) if r.status != 'passed']
 
 
-def test_a_cache_on_the_dataclass_stubs_passes(tmp_path):
-    with executor_for(student_solution(tmp_path)) as impl:
-        for seed in range(2):
-            results = [impl.run(c, seed=seed) for c in EX3]
-            assert [(r.check_id, r.message) for r in results if r.status != 'passed'] == []
+@pytest.fixture(scope='module')
+def designs(tmp_path_factory):
+    """{name: what did not pass} for each correct design, graded side by side."""
+    base = tmp_path_factory.mktemp('designs')
+    folders = {v.name: str(write_variant(v, base / 'variants')) for v in LEGIT}
+    folders['dataclass_student'] = str(student_solution(base))
+    found = dict(map_in_workers(_not_passing, folders.values()))
+    return {name: found[folder] for name, folder in folders.items()}
+
+
+@pytest.mark.parametrize('variant', LEGIT, ids=[v.name for v in LEGIT])
+def test_other_correct_designs_pass(variant, designs):
+    assert designs[variant.name] == []
+
+
+def test_a_cache_on_the_dataclass_stubs_passes(designs):
+    assert designs['dataclass_student'] == []
 
 
 # --- a failure reads as steps ---------------------------------------------------------------------
