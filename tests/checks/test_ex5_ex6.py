@@ -8,6 +8,7 @@ from checks import all_checks
 from checks.formula import FormulaError, evaluate, is_valid_name
 from corpus import Bug, write_variant
 from grading.local import executor_for
+from workers import map_in_workers
 
 import exercises
 
@@ -71,14 +72,26 @@ LEGITIMATE = [
 ]
 
 
-@pytest.mark.parametrize('variant', LEGITIMATE, ids=[v.name for v in LEGITIMATE])
-def test_legitimate_variant_passes(variant, tmp_path_factory):
-    folder = write_variant(variant, tmp_path_factory.getbasetemp() / 'variants')
+def _failures(task):
+    """The checks of one exercise that a folder does not pass: (check, status, message, case)."""
+    folder, exercise = task
     with executor_for(folder) as impl:
-        results = [impl.run(c) for c in CHECKS if c.exercise == variant.exercise]
-    failures = [(r.check_id, r.status, r.message, r.case_text) for r in results
-                if r.status != 'passed']
-    assert not failures
+        results = [impl.run(c) for c in CHECKS if c.exercise == exercise]
+    return [(r.check_id, r.status, r.message, r.case_text) for r in results
+            if r.status != 'passed']
+
+
+@pytest.fixture(scope='module')
+def legitimate(tmp_path_factory):
+    """{name: failures} of every legitimate variant, graded side by side (tests/workers.py)."""
+    base = tmp_path_factory.mktemp('legitimate')
+    tasks = [(str(write_variant(v, base)), v.exercise) for v in LEGITIMATE]
+    return dict(zip((v.name for v in LEGITIMATE), map_in_workers(_failures, tasks)))
+
+
+@pytest.mark.parametrize('variant', LEGITIMATE, ids=[v.name for v in LEGITIMATE])
+def test_legitimate_variant_passes(variant, legitimate):
+    assert not legitimate[variant.name]
 
 
 # --- the formula evaluator ----------------------------------------------------------------------
