@@ -247,6 +247,19 @@ def grade_outside_utf8(tmp_path, *args):
                           timeout=300)
 
 
+def grades_outside_utf8(tmp_path, *argvs):
+    """grade_outside_utf8 of each argument list, all at once: [CompletedProcess]."""
+    runs = [(argv, subprocess.Popen([sys.executable, str(ROOT / 'grader.py'), '--check',
+                                     'core.add', *argv], env=not_utf8_environment(),
+                                    cwd=tmp_path, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE)) for argv in argvs]
+    done = []
+    for argv, run in runs:
+        stdout, stderr = run.communicate(timeout=300)
+        done.append(subprocess.CompletedProcess(argv, run.returncode, stdout, stderr))
+    return done
+
+
 def test_reports_are_utf8_and_stdout_never_fails_whatever_the_locale(tmp_path):
     probe = subprocess.run([sys.executable, '-c', 'import locale, sys; print(locale.'
                             'getpreferredencoding(False), sys.stdout.encoding)'],
@@ -257,16 +270,17 @@ def test_reports_are_utf8_and_stdout_never_fails_whatever_the_locale(tmp_path):
     config = tmp_path / 'grading.toml'   # TOML is UTF-8, whatever the locale
     config.write_text('# barème du cours → 75 points\n[grader]\nprofile = "quick"\n',
                       encoding='utf-8')
-    for fmt in ('text', 'junit'):
-        path = tmp_path / f'report.{fmt}'
-        done = grade_outside_utf8(tmp_path, '--impl', str(package), '--format', fmt,
-                                  '--output', str(path), '--config', str(config))
+    formats = ('text', 'junit')
+    *written, shown = grades_outside_utf8(
+        tmp_path, *[('--impl', str(package), '--format', fmt, '--output',
+                     str(tmp_path / f'report.{fmt}'), '--config', str(config))
+                    for fmt in formats], ('--impl', str(package)))
+    for fmt, done in zip(formats, written):
         assert done.returncode == 1, done.stderr.decode('utf-8', 'replace')
-        assert ACCENTED in path.read_text(encoding='utf-8'), fmt
+        assert ACCENTED in (tmp_path / f'report.{fmt}').read_text(encoding='utf-8'), fmt
     # The text report on a terminal that is not UTF-8: escapes, not a crash (exit 3).
-    done = grade_outside_utf8(tmp_path, '--impl', str(package))
-    assert done.returncode == 1, done.stderr.decode('utf-8', 'replace')
-    assert 'r\\xe9sultat \\u2192 faux' in done.stdout.decode('ascii')
+    assert shown.returncode == 1, shown.stderr.decode('utf-8', 'replace')
+    assert 'r\\xe9sultat \\u2192 faux' in shown.stdout.decode('ascii')
     batch = tmp_path / 'batch'
     shutil.copytree(package, batch / 'accented')
     (batch / 'café').mkdir()   # a name this locale cannot decode: in the gradebook as it reads
