@@ -15,7 +15,7 @@ import pytest
 import reference
 from checks import EXERCISES, all_checks
 from checks.profiles import DEFAULT_SEED
-from corpus.variants import HERE, all_variants, failures, load
+from corpus.variants import HERE, all_variants, by_name, failures, load
 from workers import map_in_workers
 
 VARIANTS = all_variants()
@@ -69,6 +69,9 @@ def verdicts(request):
     tasks = []
     for variant in _selected(request.session):
         tasks += [(variant.name, seed, 'quick', True) for seed in (DEFAULT_SEED,) + EXTRA_SEEDS]
+    # The longest first (the most checks covered), so that no long one starts last and runs alone.
+    checks = all_checks()
+    tasks.sort(key=lambda task: -sum(by_name(task[0]).covers(c) for c in checks))
     done = map_in_workers(_run, tasks)
     found = {}
     for (name, *_), lines in done:
