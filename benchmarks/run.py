@@ -431,7 +431,7 @@ def split(quick, repeat, before=BEFORE_SPLIT):
             variants.append((label, ROOT, dict(env, PYTHONPATH=f'{ROOT}{os.pathsep}{packages}',
                                                GRADER_SANDBOX=mode)))
         for variant in variants:  # the warm-up: bytecode, disk cache, and can it run here?
-            *_, done, report = _grade_in(variant, subset, work)
+            wall, cpu, every_cpu, done, report = _grade_in(variant, subset, work)
             if report is None:
                 skipped.append((variant[0], f'the grade failed here (exit status '
                                 f'{done.returncode}): {_last_line(done.stderr)}'))
@@ -439,7 +439,12 @@ def split(quick, repeat, before=BEFORE_SPLIT):
                 usable.append(variant)
                 reports[variant[0]] = report
                 figures[variant[0]] = {'wall': [], 'rusage': [], 'cgroup': []}
-        for _ in range(repeat):
+                if quick:   # --quick: the warm-up is the one run (a smoke test, not the goal's)
+                    figures[variant[0]]['wall'].append(wall)
+                    figures[variant[0]]['rusage'].append(cpu)
+                    if every_cpu is not None:
+                        figures[variant[0]]['cgroup'].append(every_cpu)
+        for _ in range(0 if quick else repeat):
             for variant in usable:
                 wall, cpu, every_cpu, done, report = _grade_in(variant, subset, work)
                 if report is None:
@@ -488,8 +493,8 @@ def split(quick, repeat, before=BEFORE_SPLIT):
                'process (' + (CGROUP_CPU.description if CGROUP_CPU.base is not None else
                               CGROUP_CPU.why_not) + '). The CPU ratio uses the '
                + ('cgroup.' if counted == 'cgroup' else 'getrusage figures.') +
-               (' --quick: ex1 only, one run: start-up dominates, this is not the goal\'s '
-                'measurement.' if quick else ''))
+               (' --quick: ex1 only, one run (the warm-up itself): start-up dominates, this '
+                'is not the goal\'s measurement.' if quick else ''))
     if base is None:
         why = dict(skipped).get(label_old, 'no figure before the split')
         print(f'\nComparison skipped: {why}.')
