@@ -182,8 +182,9 @@ def _softmax_of(ctx, logits):
     except StudentError as error:
         if not (error.is_a('OverflowError') or error.is_a('ZeroDivisionError')):
             raise
-        raise Mismatch(f'SoftMax.forward() at logits {logits} raised {error.type_name}: '
-                       f'{error.message}', expected=softmax(logits).tolist()) from None
+        raise Mismatch(f'SoftMax.forward() at logits {logits}', expected=softmax(logits).tolist(),
+                       actual=f'no value: it raised {error.type_name}: {error.first_line}') \
+            from None
     return as_float_list(values, f'SoftMax.forward() at logits {logits}', length=len(logits))
 
 

@@ -206,3 +206,13 @@ def test_valid_names():
         assert is_valid_name(name)
     for name in ('relu', 'sigmoid', 'max', 'exp', 'lambda', 'if', 'None', '1a', 'a-b', '', None, 3):
         assert not is_valid_name(name)
+
+
+def test_a_softmax_that_raises_shows_what_it_raised_as_its_value(tmp_path):
+    """Not 'actual: None': the exception is what the student's code gave instead of a value."""
+    from corpus import all_bugs
+    bug = next(b for b in all_bugs() if b.name == 'softmax_no_max_shift')
+    with executor_for(write_variant(bug, tmp_path)) as impl:
+        result = impl.run(next(c for c in CHECKS if c.id == 'ex5.softmax_extremes'))
+    assert result.status == 'failed' and result.expected is not None
+    assert result.actual.startswith('no value: it raised OverflowError'), result.actual
