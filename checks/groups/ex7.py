@@ -82,10 +82,19 @@ def shared_input_graphs(draw, operations):
     return {'graph': graph, 'inputs': values}
 
 
+def _met_again_before_the_rest():
+    """Graphs where the walk meets a shared Input again while other Inputs are still to be
+    found: a walk that stops there (a `break` for a `continue`) loses them."""
+    x, y = Node('input', value=1.5), Node('input', value=-2.0)
+    return ({'graph': Graph((x, y, Node('mul', operands=(0, 1)), Node('add', operands=(0, 2)))),
+             'inputs': [0.5, 3.0]},
+            {'graph': Graph((x, y, Node('add', operands=(0, 0, 1)))), 'inputs': [0.5, 3.0]})
+
+
 @check('ex7.shared_inputs', 1,
        'find_input_nodes() lists a shared Input once, at its first position; predict() fills it',
        'Remember the Inputs already found (by identity) and skip them when met again.',
-       cases=lambda ctx: shared_input_graphs(ctx.operations))
+       cases=lambda ctx: shared_input_graphs(ctx.operations), fixed=_met_again_before_the_rest())
 def verify_shared_inputs(ctx, case):
     graph, values = case['graph'], list(case['inputs'])
     remote = ctx.remote

@@ -47,4 +47,11 @@ BUGS = [
         'already taken, the last unnamed Input finds no name',
         (('nodes.py', 'range(len(input_nodes) + len(taken))',
           'range(len(input_nodes) - len(taken))'),)),
+    Bug('find_inputs_stops_at_a_shared_node', 'ex7', 'ex7.shared_inputs',
+        'find_input_nodes() stops its walk (break, not continue) at the first node it meets a '
+        'second time: in0 + in0 * in1 lists in0 alone',
+        (('nodes.py', '            if node in seen:\n                continue\n'
+                      '            seen.add(node)\n            if isinstance(node, Input):',
+          '            if node in seen:\n                break\n'
+          '            seen.add(node)\n            if isinstance(node, Input):'),)),
 ]
