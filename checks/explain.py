@@ -30,6 +30,20 @@ def decode(data):
     return data
 
 
+def graphs_in(case, caption=''):
+    """(caption, Graph) for every graph of a decoded case, in the order the case holds them:
+    the order a mark's `graph` number counts in (Mismatch.marks). The caption is the key that
+    leads to it ('c0', 'children[1]'), '' for a case's own 'graph'."""
+    if isinstance(case, Graph):
+        yield caption, case
+    elif isinstance(case, dict):
+        for key, item in case.items():
+            yield from graphs_in(item, caption if key == 'graph' else str(key))
+    elif isinstance(case, (list, tuple)):
+        for k, item in enumerate(case):
+            yield from graphs_in(item, f'{caption}[{k}]')
+
+
 # What the plain values of some cases are, said beside them: a bare `other: []` explains nothing.
 KEY_NOTES = {
     'other': "the Inputs' values for the second evaluation, in order",

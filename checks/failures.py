@@ -65,7 +65,5 @@ class LoadFailed(BaseException):
 def node_mark(graph, i, what, expected=None, actual=None, graph_index=0):
     """One entry of Mismatch.marks['nodes']: node i of the case's graph number `graph_index`
     (in the order the case holds its graphs), its label as reports name it (p0, in1, n3)."""
-    node = graph.nodes[i]
-    label = graph.label(i) if node.kind in ('input', 'param') else f'n{i}'
-    return {'graph': graph_index, 'node': i, 'label': label, 'what': what,
+    return {'graph': graph_index, 'node': i, 'label': graph.name(i), 'what': what,
             'expected': expected, 'actual': actual}

@@ -140,6 +140,10 @@ class Graph:
             return f'p{self.parameters.index(i)}'
         return node.name or f'in{self.inputs.index(i)}'
 
+    def name(self, i):
+        """Node i's name in reports and rebuild code: a leaf's label, else n<i>."""
+        return self.label(i) if self.nodes[i].kind in LEAF_KINDS else f'n{i}'
+
     def formula(self, i=None):
         """The node as a formula over leaf labels, e.g. sigmoid(p0 * in0 + p1)."""
         i = self.root if i is None else i
@@ -196,7 +200,7 @@ class Graph:
         its variables named with `prefix`, the last line `<root> = <the root>`."""
         names, lines = {}, []
         for i, node in enumerate(self.nodes):
-            names[i] = prefix + (self.label(i) if node.kind in LEAF_KINDS else f'n{i}')
+            names[i] = prefix + self.name(i)
             if node.kind == 'input':
                 name = f', name={node.name!r}' if node.name else ''
                 lines.append(f'{names[i]} = {module}.Input(value={node.value!r}{name})')
@@ -217,7 +221,7 @@ class Graph:
             if node.kind == CONSTANT:
                 names[i] = repr(node.value) if node.value >= 0 else f'({node.value!r})'
                 continue
-            names[i] = self.label(i) if node.kind in LEAF_KINDS else f'n{i}'
+            names[i] = self.name(i)
             operands = [names[o] for o in node.operands]
             if node.kind in LEAF_KINDS:
                 expression = f'{value_class}({node.value!r})'

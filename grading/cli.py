@@ -30,6 +30,10 @@ from .processes import protect_process
 ROOT = Path(__file__).resolve().parents[1]
 FORMATS = ('text', 'json', 'gradescope', 'junit', 'github', 'prairielearn', 'html')
 GRADESCOPE_RESULTS = Path('/autograder/results')
+# Every format but text (which takes the terminal's options): its module, whose render(report)
+# gives the report as a str (looked up at each call, so that a test can replace it).
+RENDERERS = {'json': json_format, 'gradescope': gradescope, 'junit': junit, 'github': github,
+             'prairielearn': prairielearn, 'html': html}
 
 
 def parser():
@@ -331,9 +335,7 @@ def write(report, fmt, output=None, colour=True, verbose=False):
         rendered = text.render(report, colour=colour and output is None and
                                text.use_colour(stream), verbose=verbose)
     else:
-        rendered = {'json': json_format.render, 'gradescope': gradescope.render,
-                    'junit': junit.render, 'github': github.render,
-                    'prairielearn': prairielearn.render, 'html': html.render}[fmt](report)
+        rendered = RENDERERS[fmt].render(report)
     if output:
         _write_atomically(output, rendered)
         if fmt != 'text':

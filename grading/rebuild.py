@@ -8,7 +8,7 @@ what the check put around it); or a tree of macros, with the macros the check de
 import os
 from pathlib import Path
 
-from checks.explain import decode
+from checks.explain import decode, graphs_in
 from checks.graphs import CLASS_NAMES, Graph
 
 # ex4.linear_values_gradients puts the Linear under one more node: how each reads in Python.
@@ -135,15 +135,8 @@ def _adapter_call(graph, target, cls):
 
 
 def graphs(case):
-    """Every Graph in a decoded case."""
-    if isinstance(case, Graph):
-        yield case
-    elif isinstance(case, dict):
-        for value in case.values():
-            yield from graphs(value)
-    elif isinstance(case, (list, tuple)):
-        for value in case:
-            yield from graphs(value)
+    """Every Graph in a decoded case, in order."""
+    return [graph for _, graph in graphs_in(case)]
 
 
 def relative(path):

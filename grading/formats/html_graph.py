@@ -8,8 +8,8 @@ Every string is escaped: a case's values come from a student's run.
 """
 from html import escape
 
-from checks.explain import decode
-from checks.graphs import CLASS_NAMES, CONSTANT, LEAF_KINDS, Graph
+from checks.explain import decode, graphs_in
+from checks.graphs import CLASS_NAMES, CONSTANT, LEAF_KINDS
 
 MAX_NODES = 60          # a larger case is left to its text: a drawing that big helps nobody
 CHAR_WIDTH, LINE_HEIGHT, PAD = 7.2, 15, 8   # 12px monospace: an upper bound of a glyph's width
@@ -21,28 +21,15 @@ def case_graphs(case):
     """[(caption, Graph)] of a case (JSON data), in the order the case holds them (the order of
     a mark's `graph` number); [] when the case holds none or cannot be read."""
     try:
-        return list(_walk(decode(case), ''))
+        return list(graphs_in(decode(case)))
     except Exception:   # noqa: BLE001 - not a case this grader wrote: nothing to draw
         return []
-
-
-def _walk(value, caption):
-    if isinstance(value, Graph):
-        yield caption, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _walk(item, caption if key == 'graph' else str(key))  # say nothing
-    elif isinstance(value, (list, tuple)):
-        for k, item in enumerate(value):
-            yield from _walk(item, f'{caption}[{k}]')
 
 
 def label(graph, i):
     """How reports name node i: p0, in1 (leaves), n3 (operations), or its value (a constant)."""
     node = graph.nodes[i]
-    if node.kind in LEAF_KINDS:
-        return graph.label(i)
-    return repr(node.value) if node.kind == CONSTANT else f'n{i}'
+    return repr(node.value) if node.kind == CONSTANT else graph.name(i)
 
 
 def node_lines(graph, i, mark=None):

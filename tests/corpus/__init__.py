@@ -37,16 +37,22 @@ def all_bugs():
 
 def write_variant(bug, directory):
     """Copy reference/ to directory/variant_<name>/, apply the edits, and return that folder."""
-    target = Path(directory) / f'variant_{bug.name}'
+    return edited_copy(Path(directory) / f'variant_{bug.name}', bug.edits, bug.name)
+
+
+def edited_copy(target, edits=(), name='the copy'):
+    """reference/ copied to `target` (replaced if there), each edit (file, old, new) applied to
+    the one place `old` occurs; returns `target`."""
+    target = Path(target)
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(REFERENCE, target, ignore=shutil.ignore_patterns('__pycache__'))
-    for file, old, new in bug.edits:
+    for file, old, new in edits:
         path = target / file
         text = path.read_text()
         count = text.count(old)
         if count != 1:
-            raise AssertionError(f'{bug.name}: {old!r} occurs {count} times in reference/{file}')
+            raise AssertionError(f'{name}: {old!r} occurs {count} times in reference/{file}')
         path.write_text(text.replace(old, new))
     return target
 

@@ -2,7 +2,6 @@
 and never gives the answer away (no number exercise 1 asks for, no line of code to paste), in
 every format; "full" adds the explanations; "none" shows no hint at all."""
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,15 +12,14 @@ from checks.groups.ex1 import worked_steps, worked_table
 from checks.registry import all_checks
 from checks.runner import Result
 from grading.assemble import build_report
-from grading.cli import FORMATS
+from corpus import edited_copy
+from grading.cli import FORMATS, RENDERERS
 from grading.config import Config, HINT_LEVELS
-from grading.formats import github, gradescope, html, json_format, junit, prairielearn, text
+from grading.formats import github, json_format, text
 from grading.loader import Target, UsageError
 
 ROOT = Path(__file__).resolve().parents[2]
-RENDER = {'text': text.render, 'json': json_format.render, 'gradescope': gradescope.render,
-          'junit': junit.render, 'github': github.render, 'prairielearn': prairielearn.render,
-          'html': html.render}
+RENDER = {'text': text.render, **{fmt: module.render for fmt, module in RENDERERS.items()}}
 # Exercise 1's answers a student works out by hand: step 2's weight, and the worked steps'
 # intermediate values (step 1's weight and bias appear below as the student's own, right, answer).
 ANSWERS = ('0.92', '-3.8', '-0.9')
@@ -100,12 +98,7 @@ def test_every_hint_points_without_code_to_paste_and_explanations_differ():
 
 def test_a_wrong_step_of_exercise_1_is_shown_without_its_answer(tmp_path):
     """The real check, graded end to end: which value of which step is off, not its number."""
-    impl = tmp_path / 'solution'
-    shutil.copytree(ROOT / 'reference', impl, ignore=shutil.ignore_patterns('__pycache__'))
-    path = impl / 'exercise1.py'
-    source = path.read_text()
-    assert source.count('(0.92, 0.78)') == 1
-    path.write_text(source.replace('(0.92, 0.78)', '(0.9, 0.78)'))
+    impl = edited_copy(tmp_path / 'solution', [('exercise1.py', '(0.92, 0.78)', '(0.9, 0.78)')])
     report = tmp_path / 'report.json'
     done = subprocess.run([sys.executable, str(ROOT / 'grader.py'), '--impl', str(impl),
                            '--check', 'ex1.by_hand', '--format', 'json', '--output', str(report)],

@@ -5,24 +5,19 @@ worked answer at the default level; a quiet pass (an exercise that passes takes 
 "not attempted" says why; the rebuild code imports what --impl named and builds the whole
 failing graph (here a Linear)."""
 import re
-import shutil
 
 import pytest
 
-from grader_harness import ROOT, Run
+from corpus import edited_copy
+from grader_harness import Run
 
 EXERCISES_1_TO_7 = tuple(a for n in range(1, 8) for a in ('--exercise', f'ex{n}'))
 
 
 def linear_without_bias(tmp):
     """The reference with one bug: Linear.expand() leaves the bias out."""
-    package = tmp / 'solution'
-    shutil.copytree(ROOT / 'reference', package, ignore=shutil.ignore_patterns('__pycache__'))
-    path = package / 'macros.py'
-    source = path.read_text()
-    assert source.count('return Add(products + [self.bias])') == 1
-    path.write_text(source.replace('return Add(products + [self.bias])', 'return Add(products)'))
-    return str(package)
+    return str(edited_copy(tmp / 'solution', [('macros.py', 'return Add(products + [self.bias])',
+                                                'return Add(products)')]))
 
 
 RUNS = {

@@ -25,6 +25,7 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
+from corpus import edited_copy  # noqa: E402
 from grading.gradebooks import read_gradebook  # noqa: E402
 
 # An example's limit is CPU time (checks/deadline.py), so a loaded machine does not turn a slow
@@ -68,12 +69,7 @@ except OSError:
 
 def engine(folder, edit=None, extra=''):
     """A copy of the reference as a package, with one text edit and extra code at import."""
-    shutil.copytree(ROOT / 'reference', folder, ignore=shutil.ignore_patterns('__pycache__'))
-    if edit:
-        path = folder / edit[0]
-        text = path.read_text()
-        assert text.count(edit[1]) == 1, edit
-        path.write_text(text.replace(edit[1], edit[2]))
+    edited_copy(folder, [edit] if edit else ())
     if extra:
         with open(folder / '__init__.py', 'a') as f:
             f.write('\n' + extra)
