@@ -66,9 +66,7 @@ CLAUSES = (
      ('ex7.gradients', 'ex7.finite_differences', 'ex7.repeated_child', 'ex7.sequences'), ''),
     ('5.7', '`backward()` calls each `grad()` once', ('ex7.grad_once',), ''),
     ('5.7', '`find_input_nodes()` lists a shared Input once', ('ex7.shared_inputs',), ''),
-    ('5.7', '`funcify()` on DAGs (a node with several parents)', (),
-     'not graded yet: no check calls funcify() on a graph with shared nodes (docs/quality.md, '
-     'section 4, P8)'),
+    ('5.7', '`funcify()` on DAGs (a node with several parents)', ('ex6.shared_nodes',), ''),
     ('5.7', 'cost: linear in the edges, not the paths', ('ex7.linear_cost',), ''),
     ('6', 'values read with `float()`; NaN always wrong', (),
      'by every check that reads a number (checks/values.py)'),

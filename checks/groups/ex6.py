@@ -14,7 +14,7 @@ from ..formula import FormulaError, evaluate, is_valid_name
 from ..graphs import Graph, Node
 from ..registry import check
 from ..remote import Ref, StudentError
-from ..strategies import inputs, leaves, nonzero_values, parameters, trees
+from ..strategies import dags, inputs, ladder, leaves, nonzero_values, parameters, trees
 from ..values import as_float
 
 # Names the checks give Inputs: identifiers, none a keyword or a formula function.
@@ -29,7 +29,7 @@ _ONE_IN_THREE = st.sampled_from((False, True, False))
 _ONE_TO_THREE, _TWO_OR_THREE = st.integers(1, 3), st.integers(2, 3)
 
 
-def _with_names(graph, names):
+def with_names(graph, names):
     """The graph with its Inputs named: names[k] for the k-th Input (None leaves it unnamed)."""
     nodes = list(graph.nodes)
     for i, name in zip(graph.inputs, names):
@@ -43,7 +43,7 @@ def _named(draw, tree_strategy):
     graph = draw(tree_strategy)
     n = len(graph.inputs)
     names = list(draw(_SHUFFLED_NAMES)) + [f'in_{k}' for k in range(n)]
-    return _with_names(graph, names[:n])
+    return with_names(graph, names[:n])
 
 
 @st.composite
@@ -55,7 +55,7 @@ def _partly_named(draw, tree_strategy):
     named = [draw(_ONE_IN_THREE) for _ in range(n)]
     pool = list(draw(st.permutations(tuple(f'x{k}' for k in range(n))))) + ['a', 'speed']
     pool.reverse()
-    return _with_names(graph, [pool.pop() if k else None for k in named])
+    return with_names(graph, [pool.pop() if k else None for k in named])
 
 
 @st.composite
@@ -98,7 +98,13 @@ def _with_other_values(draw, named):
 
 
 def named_cases(ctx):
-    return _with_other_values(_named(formula_trees(ctx)))
+    return named_cases_of(formula_trees(ctx))
+
+
+def named_cases_of(graphs):
+    """Cases of verify_named_inputs: graphs drawn from `graphs`, their Inputs named, with other
+    values for them."""
+    return _with_other_values(_named(graphs))
 
 
 def mixed_cases(ctx):
@@ -285,3 +291,40 @@ def verify_every_node(ctx, graph):
         text = _text(ctx.remote.fetch(calls[i][0]), what)
         _judge(text, env, as_float(calls[i][1], 'forward()'), oracle.expected(sub).value_scale,
                what)
+
+
+def _written_size(graph):
+    """How many parts the root's formula has: a node reached by several paths is written once
+    per path."""
+    size = []
+    for node in graph.nodes:
+        size.append(1 + sum(size[i] for i in node.operands))
+    return size[graph.root]
+
+
+def _named_dags(ctx):
+    # Formulas that stay short: text that repeats a shared node per path grows with the paths.
+    return named_cases_of(dags(ctx.operations).filter(lambda graph: _written_size(graph) <= 400))
+
+
+def _nodes_used_twice(ctx):
+    """(a + p) * sigmoid(a + p) with the sum built once, and a 3-rung ladder: a node's text is
+    needed by each of its parents, the last one included."""
+    cases = [{'graph': with_names(ladder(3), ['x']), 'other': [-1.25]}]
+    if 'sigmoid' in ctx.operations:
+        a, p = Node('input', value=0.7, name='a'), Node('param', value=1.3, learning_rate=0.1)
+        nodes = (a, p, Node('add', operands=(0, 1)), Node('sigmoid', operands=(2,)),
+                 Node('mul', operands=(2, 3)))
+        cases.insert(0, {'graph': Graph(nodes), 'other': [-0.4]})
+    return tuple(cases)
+
+
+# funcify() works on every node (contract 5.6), so on graphs where a node has several parents
+# too: building such graphs and forward() on them need nothing of exercise 7.
+check('ex6.shared_nodes', 1,
+      "funcify() of generated DAGs (nodes with several parents), with named Inputs, evaluates to "
+      "forward() at the Inputs' values, and again after they change",
+      'A node with several parents is written in the formula of each of them: the text written '
+      'for it must still be there when its last parent is written, and say the same thing each '
+      'time.',
+      cases=_named_dags, fixed=_nodes_used_twice, operations=('add', 'mul'))(verify_named_inputs)

@@ -1,7 +1,8 @@
 """Where exercises meet, a student who skipped the earlier one loses nothing in the later one.
 
 The reference with exercise 2, 3 or 5 undone (the stub back in place, or the article's uncached
-forward()) keeps full marks in every later exercise that meets it: the sequence checks then leave
+forward()) keeps full marks in every later exercise that meets it, and with exercise 7 undone in
+exercise 6 (whose funcify() is judged on graphs with shared nodes too): the sequence checks then leave
 out compile() steps, op() counts or Output roots (docs/contract.md, section 6). And the combined
 checks do judge the combination when both exercises are there (the bug corpus, bugs_combined.py).
 """
@@ -30,6 +31,17 @@ SKIPPED = {
 LATER = {'ex2': ('ex3', 'ex7'), 'ex3': ('ex4', 'ex5', 'ex7'), 'ex5': ('ex7',)}
 CASES = [(skipped, check.id) for skipped, later in LATER.items()
          for check in all_checks() if check.exercise in later]
+
+# And the other way: funcify() on graphs with shared nodes is exercise 6's (it works on every
+# node), judged on graphs that need nothing of exercise 7's code.
+SKIPPED['ex7'] = Bug('skips_ex7', 'ex7', None, 'backward() and find_input_nodes() on shared nodes are the stubs', (
+    ('nodes.py', '    def backward(self, derivative_from_parent):\n',
+     '    def backward(self, derivative_from_parent):\n'
+     "        raise NotImplementedError('Exercise 7: backward()')\n"),
+    ('nodes.py', '            if node in seen:\n                continue\n',
+     '            if node in seen:  # a node met twice\n'
+     "                raise NotImplementedError('Exercise 7: find_input_nodes()')\n")))
+CASES += [('ex7', check.id) for check in all_checks() if check.exercise == 'ex6']
 
 
 def _grade(task):

@@ -54,4 +54,11 @@ BUGS = [
                       '            seen.add(node)\n            if isinstance(node, Input):',
           '            if node in seen:\n                break\n'
           '            seen.add(node)\n            if isinstance(node, Input):'),)),
+    Bug('funcify_frees_a_shared_text_too_soon', 'ex6', 'ex6.shared_nodes',
+        "funcify() frees each child's text as soon as one parent has used it (to save memory on "
+        'deep chains): a node with two parents is missing for the second, (a + p) * sigmoid(a + p) '
+        'raises KeyError',
+        (('nodes.py', 'node.formula([formulas[child] for child in node.children])',
+          'node.formula([formulas.pop(child) for child in node.children])'),
+         ('nodes.py', '                del formulas[child]', '                pass'))),
 ]

@@ -606,7 +606,7 @@ FAILING_GRADERS = {
 @pytest.mark.parametrize('case', FAILING_GRADERS)
 def test_github_grade_step_always_hands_the_reporter_a_result(tmp_path, student_repo, case):
     """Whatever stops the grader, the reporter gets a valid result: 0 out of the assignment's
-    points (75), with the reason and the end of the grader's error output."""
+    points (76), with the reason and the end of the grader's error output."""
     grader, seed, told = FAILING_GRADERS[case]
     repo = student_repo
     if grader is not None:
@@ -616,8 +616,8 @@ def test_github_grade_step_always_hands_the_reporter_a_result(tmp_path, student_
     process, lines = run_grade_step(tmp_path, repo, GRADER_SEED=seed)
     assert [line.split('=')[0] for line in lines] == ['result'], process.stderr
     seen = reporter_reads(lines[0][len('result='):])
-    assert seen['results']['status'] == 'error' and seen['maxPoints'] == 75
-    assert seen['totalPoints'] == 0 and seen['notice'] == 'Points 0/75'
+    assert seen['results']['status'] == 'error' and seen['maxPoints'] == 76
+    assert seen['totalPoints'] == 0 and seen['notice'] == 'Points 0/76'
     [test] = seen['results']['tests']
     assert test['status'] == 'error' and told in test['message']
     if seed:
@@ -718,23 +718,23 @@ def test_github_result_of_a_long_report_reaches_the_reporter():
     checks = [c for e in report.exercises for c in e.checks]
     assert [t['name'].split(':')[0] for t in tests] == [c.id for c in checks]
     assert all(t['status'] == 'error' and t['score'] == 0 for t in tests)
-    assert seen['maxPoints'] == 75 and seen['totalPoints'] == 0
+    assert seen['maxPoints'] == 76 and seen['totalPoints'] == 0
     assert all(t['message'].startswith('Traceback') for t in tests)
     assert all('more characters' in t['message'] for t in tests)
 
 
 def test_github_reporter_log_weighs_tests_the_same_but_sends_the_points():
-    """docs/instructors.md: the stubs pass core's 17 checks (27 of 75 points); the reporter's
-    log shows 17/52 x 75 = 24.52, while the points it sends are 27/75."""
+    """docs/instructors.md: the stubs pass core's 17 checks (27 of 76 points); the reporter's
+    log shows 17/53 x 76 = 24.38, while the points it sends are 27/76."""
     from grading.config import Config
     from grading.formats import github
     report = article_report(Config(), status='not_attempted')
     for check in report.exercises[0].checks:   # core: the framework the stubs already have
         check.status, check.score = 'passed', check.max_score
     seen = reporter_reads(github.classroom_result(report))
-    assert len(seen['results']['tests']) == 52
-    assert f"{seen['logScore']:.2f}" == '24.52'
-    assert seen['notice'] == 'Points 27/75'
+    assert len(seen['results']['tests']) == 53
+    assert f"{seen['logScore']:.2f}" == '24.38'
+    assert seen['notice'] == 'Points 27/76'
 
 
 # --- GitLab ---------------------------------------------------------------------------------------
