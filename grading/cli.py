@@ -154,7 +154,12 @@ def select_checks(args):
     return checks
 
 
-def list_checks(checks, config):
+def list_checks(checks, config, engine=None):
+    """The checks with their points, and the total. engine=False keeps the article's checks,
+    engine=True those of a scalar engine (--adapter; docs/checks.md): the total is then what a
+    grade counts (an engine's checks of operations it does not declare are skipped)."""
+    if engine is not None:
+        checks = [c for c in checks if c.level != ('article' if engine else 'engine')]
     points = config.points(checks)
     for check in checks:
         print(f'{check.id:<28} {points[check.id]:>5g}  {check.description}')
@@ -184,7 +189,7 @@ def grade(args, out=None, progress_stream=None, on_report=None):
     config = config_module.load(args.config, ROOT)
     checks = select_checks(args)
     if args.list:
-        return list_checks(checks, config)
+        return list_checks(checks, config, None if args.check else bool(args.adapter))
     if args.otter_tests:
         return otter_tests(args.otter_tests, checks, config)
     seed, secret = choose_seed(args, config)

@@ -162,16 +162,27 @@ def test_argparse_errors_exit_2(argv, capsys):
     assert 'invalid' in capsys.readouterr().err
 
 
-def test_list_prints_every_check_with_its_points(monkeypatch, capsys):
+@pytest.mark.parametrize('argv, level', [([], 'engine'),
+                                         (['--adapter', 'adapters/micrograd.py'], 'article')])
+def test_list_prints_the_checks_a_grade_counts_with_their_points(monkeypatch, capsys, argv,
+                                                                 level):
+    """The article's checks (the total a course sets on its platform), or an engine's."""
     monkeypatch.chdir(ROOT)
-    assert cli.main(['--list']) == 0
+    assert cli.main(['--list', *argv]) == 0
     lines = capsys.readouterr().out.splitlines()
-    checks = all_checks()
-    assert len(lines) == len(checks) + 1
+    checks = [c for c in all_checks() if c.level != level]
+    assert len(lines) == len(checks) + 1 and 0 < len(checks) < len(all_checks())
     for check, line in zip(checks, lines):
         fields = line.split()
         assert fields[0] == check.id and float(fields[1]) == check.points, line
     assert lines[-1].split() == ['total', f'{sum(c.points for c in checks):g}']
+
+
+def test_list_of_named_checks_shows_them_whatever_their_level(monkeypatch, capsys):
+    monkeypatch.chdir(ROOT)
+    assert cli.main(['--list', '--check', 'core.neg', '--check', 'core.add']) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == ['core.add', 'core.neg', 'total']
 
 
 # --- the grader itself failing: exit 3 -------------------------------------------------------------
