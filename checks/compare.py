@@ -16,11 +16,14 @@ def off_kinks(expected):
     return expected.relu_margin > KINK_MARGIN
 
 
-def check_value(what, actual, expected_value, scale):
+def check_value(what, actual, expected_value, scale, graph=None, node=None):
+    """The value read back against the oracle's; a failure marks `node` of `graph` when given."""
     actual = as_float(actual, what)
     if not oracle.within(actual, expected_value, VALUE_RTOL * (1.0 + scale), 0.0):
+        marks = {} if graph is None else \
+            {'nodes': [node_mark(graph, node, what, expected_value, actual)]}
         raise Mismatch(what, expected=expected_value, actual=actual,
-                       notes=float32_note([actual], [expected_value]))
+                       notes=float32_note([actual], [expected_value]), marks=marks)
     return actual
 
 

@@ -9,7 +9,7 @@ from hypothesis import assume, strategies as st
 from .. import oracle
 from ..compare import (check_gradient, check_value, fd_tolerance, finite_differences,
                        gradient_table, off_kinks)
-from ..failures import Mismatch
+from ..failures import Mismatch, node_mark
 from ..graphs import Graph, Node
 from ..profiles import DEFAULT_SEED
 from ..registry import check
@@ -39,7 +39,8 @@ def verify_single_operation(ctx, graph):
     forward, grad = node.forward(), node.grad()
     ctx.remote.prefetch([node, forward, grad])   # one round trip; read below in call order
     name = ctx.remote.fetch(node).type_name
-    check_value(f'{name}.forward()', forward, expected.value, expected.value_scale)
+    check_value(f'{name}.forward()', forward, expected.value, expected.value_scale, graph,
+                graph.root)
     local = as_float_list(grad, f'{name}.grad()', length=len(graph.nodes) - 1)
     for k, actual in enumerate(local):
         exact = expected.gradient[k]
@@ -50,7 +51,8 @@ def verify_single_operation(ctx, graph):
         elif not oracle.within(actual, exact, 1e-9 * expected.gradient_scale[k], 0.0):
             raise Mismatch(f'{name}.grad()[{k}], the partial derivative with respect to child {k}',
                            expected=[expected.gradient[j] for j in range(len(local))],
-                           actual=local)
+                           actual=local, marks={'nodes': [node_mark(
+                               graph, k, f'd {name} / d child {k}', exact, actual)]})
 
 
 def fixed_operation(kind, *operand_lists):
