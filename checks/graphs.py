@@ -5,6 +5,7 @@ the oracle evaluates it, adapters build it in an implementation, reports print i
 """
 import json
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 LEAF_KINDS = ('input', 'param')
 CONSTANT = 'const'  # a plain number as an operand (2 * x, x - 1): no node, no gradient
@@ -19,6 +20,14 @@ CLASS_NAMES = {'add': 'Add', 'mul': 'Multiply', 'relu': 'ReLU', 'sigmoid': 'Sigm
 FUNCTIONS = ('relu', 'sigmoid', 'exp', 'log', 'tanh')  # written f(x) in formulas
 INFIX = {'add': ' + ', 'sub': ' - ', 'mul': ' * ', 'div': ' / ', 'pow': ' ** '}
 PRECEDENCE = {'add': 1, 'sub': 1, 'mul': 2, 'div': 2, 'neg': 3, 'pow': 4}
+# How much of a graph a report writes out: generated cases are far smaller, graphs read back from
+# a student's code need not be.
+FORMULA_LIMIT = 2000   # characters of a formula
+TREE_LINES, TREE_DEPTH = 400, 40   # lines of a tree, and levels of indentation
+
+
+def _cut(text):
+    return text if len(text) <= FORMULA_LIMIT else text[:FORMULA_LIMIT - 3] + '...'
 
 
 @dataclass(frozen=True)
@@ -135,24 +144,51 @@ class Graph:
 
     def label(self, i):
         """How leaf i is called in reports: its name, or p0, p1, ... / in0, in1, ..."""
-        node = self.nodes[i]
-        if node.kind == 'param':
-            return f'p{self.parameters.index(i)}'
-        return node.name or f'in{self.inputs.index(i)}'
+        return self._leaf_labels[i]
+
+    @cached_property
+    def _leaf_labels(self):
+        # All at once: a graph read back from a student can hold thousands of leaves.
+        labels, count = {}, {'param': 0, 'input': 0}
+        for i, node in enumerate(self.nodes):
+            if node.kind in count:
+                default = ('p' if node.kind == 'param' else 'in') + str(count[node.kind])
+                labels[i] = default if node.kind == 'param' else node.name or default
+                count[node.kind] += 1
+        return labels
 
     def name(self, i):
         """Node i's name in reports and rebuild code: a leaf's label, else n<i>."""
         return self.label(i) if self.nodes[i].kind in LEAF_KINDS else f'n{i}'
 
     def formula(self, i=None):
-        """The node as a formula over leaf labels, e.g. sigmoid(p0 * in0 + p1)."""
+        """The node as a formula over leaf labels, e.g. sigmoid(p0 * in0 + p1). A shared node is
+        written once per path, so the text is cut at FORMULA_LIMIT characters ('...'): a graph
+        read back from a student may have billions of paths, or be thousands of nodes deep."""
         i = self.root if i is None else i
+        texts = {}
+        for j in self._reached_from(i):   # children first
+            parts = [texts[o] for o in self.nodes[j].operands[:FORMULA_LIMIT]]
+            texts[j] = _cut(self._written(j, parts))
+        return texts[i]
+
+    def _reached_from(self, i):
+        """Node i and the nodes below it, in index order (operands come before their users)."""
+        reached, stack = {i}, [i]
+        while stack:
+            for operand in self.nodes[stack.pop()].operands:
+                if operand not in reached:
+                    reached.add(operand)
+                    stack.append(operand)
+        return sorted(reached)
+
+    def _written(self, i, parts):
+        """Node i's text, given its operands' texts."""
         node = self.nodes[i]
         if node.kind in LEAF_KINDS:
             return self.label(i)
         if node.kind == CONSTANT:
             return repr(node.value) if node.value >= 0 else f'({node.value!r})'
-        parts = [self.formula(operand) for operand in node.operands]
         if node.kind in FUNCTIONS:
             return f'{node.kind}({parts[0]})'
         if node.kind == 'neg':
@@ -172,12 +208,20 @@ class Graph:
         loose = PRECEDENCE.get(kind, 9) < precedence and kind not in ('add', 'sub')
         return f'({text})' if loose else text
 
-    def tree_text(self):
-        """An indented tree in the article's class names; a shared node is shown once, then by #."""
+    def tree_text(self, max_lines=TREE_LINES):
+        """An indented tree in the article's class names; a shared node is shown once, then by #.
+        At most `max_lines` lines, and indented at most TREE_DEPTH levels (the depth is then
+        written out): a student's graph may be thousands of nodes deep."""
         lines, shown = [], set()
-
-        def show(i, depth):
-            node, pad = self.nodes[i], '    ' * depth
+        stack = [(self.root, 0)]
+        while stack:
+            if len(lines) == max_lines:
+                lines.append(f'... ({len(self.nodes)} nodes in all)')
+                break
+            i, depth = stack.pop()
+            node = self.nodes[i]
+            pad = '    ' * depth if depth <= TREE_DEPTH else \
+                '    ' * TREE_DEPTH + f'[depth {depth}] '
             if node.kind in LEAF_KINDS:
                 extra = f', learning_rate={node.learning_rate!r}' if node.kind == 'param' else ''
                 lines.append(f'{pad}{CLASS_NAMES[node.kind]}(value={node.value!r}{extra})'
@@ -189,10 +233,7 @@ class Graph:
             else:
                 shown.add(i)
                 lines.append(f'{pad}{CLASS_NAMES[node.kind]}  #{i}')
-                for operand in node.operands:
-                    show(operand, depth + 1)
-
-        show(self.root, 0)
+                stack.extend((operand, depth + 1) for operand in reversed(node.operands))
         return '\n'.join(lines)
 
     def python(self, module='impl', prefix='', root='root'):

@@ -13,6 +13,7 @@ import sys
 
 import pytest
 
+from checks import get
 from hostile_runs import assert_outcome, hostile, limits, message, printed
 
 POSIX_ONLY = pytest.mark.skipif(sys.platform == 'win32', reason='POSIX-only behaviour')
@@ -46,6 +47,7 @@ RUNS = {
     'lying_float': hostile('lying_float', 'core.add', 'core.multiply'),
     'nan_everywhere': hostile('nan_everywhere', 'core.add', 'core.losses'),
     'del_raises': hostile('del_raises', 'core.add', 'core.sgd_step'),
+    'shared_model': hostile('shared_model', 'ex1.tree'),
 }
 
 
@@ -223,3 +225,17 @@ def test_exception_from_del_is_only_output(grader):
     run = grader['del_raises']
     assert_outcome(run, 0, {'core.add': 'passed', 'core.sgd_step': 'passed'}, 4, 4)
     assert 'RuntimeError: HOSTILE __del__ raised' in printed(run)
+
+
+# --- graphs too big to write out --------------------------------------------------------------
+
+
+@pytest.mark.runs('shared_model')
+def test_a_model_too_deep_and_too_shared_to_write_out_fails_in_seconds(grader):
+    """The report shows the wrong model cut short: the judge neither crashes on its depth (it
+    did: 'the grader failed') nor writes its 2^40 paths (it did, until the backstop, 150 s)."""
+    run = grader['shared_model']
+    assert_outcome(run, 1, {'ex1.tree': 'failed'}, 0, get('ex1.tree').points)
+    notes = run.checks()['ex1.tree']['notes']
+    assert 'the model: ' in notes and '...' in notes and len(notes) < 3000, notes
+    assert run.seconds < 30
