@@ -23,12 +23,14 @@ class StudentError(Exception):
     and its own frames, as text: data about the student's exception, never the exception."""
 
     def __init__(self, described):
-        self.type_name = _text(described.get('type'), 'an exception')
-        self.mro = [_text(name, '') for name in described.get('mro', ())
+        # Bounded here, not only by the executor: its cuts hold only while the student's process
+        # cooperates, and every report format carries these (once, a 405 MB report).
+        self.type_name = _line(_text(described.get('type'), 'an exception'), NAME_LENGTH)
+        self.mro = [_line(name, NAME_LENGTH) for name in described.get('mro', ())
                     if isinstance(name, str)][:50]
-        self.message = _text(described.get('message'), '')
-        self.traceback = _text(described.get('traceback'), '')
-        self.exit_code = _text(described.get('exit_code'), '')
+        self.message = _cut(_text(described.get('message'), ''), MESSAGE_LENGTH)
+        self.traceback = _cut(_text(described.get('traceback'), ''), TRACEBACK_LENGTH)
+        self.exit_code = _line(_text(described.get('exit_code'), ''), NAME_LENGTH)
         super().__init__(f'{self.type_name}: {self.message}' if self.message else self.type_name)
 
     def is_a(self, name):
@@ -285,7 +287,7 @@ class Remote:
             return [self.decode(item, depth + 1) for item in data]
         if isinstance(data, dict):
             if isinstance(data.get('$'), int):
-                return Ref(self, data['$'], _text(data.get('t'), 'object'))
+                return Ref(self, data['$'], _line(_text(data.get('t'), 'object'), NAME_LENGTH))
             if data.get('float') in FLOAT_MARKERS:
                 return FLOAT_MARKERS[data['float']]
             if 'int' in data:
@@ -400,3 +402,23 @@ def raise_bad_answer(what):
 
 def _text(value, default):
     return value if isinstance(value, str) else default
+
+
+# How much of a student's exception the judge keeps: a name is one line, a message or a traceback
+# a few screens (the executor already cuts its messages at 2000 characters).
+NAME_LENGTH, MESSAGE_LENGTH, TRACEBACK_LENGTH = 200, 4000, 12000
+
+
+def _cut(text, limit):
+    """`text`, its middle left out past `limit` characters (a traceback ends where it raised)."""
+    if len(text) <= limit:
+        return text
+    head = limit // 4
+    return f'{text[:head]}\n[... {len(text) - limit} characters left out ...]\n' \
+           f'{text[len(text) - (limit - head):]}'
+
+
+def _line(text, limit):
+    """A name as one line: a line break in a class name is someone's attempt at a fake line."""
+    text = text.replace('\r', '\\r').replace('\n', '\\n')
+    return text if len(text) <= limit else text[:limit - 3] + '...'

@@ -67,7 +67,7 @@ def build_report(target, checks, results, config, seed, profile, student_output,
                 id=check.id, exercise=exercise, **_words(check, target, config.hints),
                 status=result.status, score=points[check.id] if passed else 0.0,
                 max_score=points[check.id] if result.status != 'skipped' else 0.0,
-                message=result.message, what=result.what, actual=result.actual,
+                message=_continued(result.message), what=result.what, actual=result.actual,
                 **_answer(result, config.hints), case=result.case,
                 case_text=result.case_text, python=rebuild.python(result.case, target, spec),
                 traceback=result.traceback,
@@ -79,14 +79,14 @@ def build_report(target, checks, results, config, seed, profile, student_output,
         exercises.append(report)
     text, lines = trim_output(inert(student_output))   # before a \r can split a line
     load_errors = sorted({r.message for r in results.values() if r.load_error})
-    notes = [f'the implementation could not be imported: {m}' for m in load_errors]
+    notes = [_continued(f'the implementation could not be imported: {m}') for m in load_errors]
     failed = sorted(r.check_id for r in results.values() if r.grader_error)
     if failed:
         notes.append(f'the grader itself failed on {", ".join(failed)}: a bug in the grader, not '
                      'in the implementation; please report it')
     isolation = isolation or {'mode': 'none', 'description': '', 'why': ''}
     return inert_report(Report(
-        implementation=target.label, seed=None if seed_secret else seed, profile=profile,
+        implementation=_one_line(target.label), seed=None if seed_secret else seed, profile=profile,
         versions=versions(), exercises=exercises, student_output=text, student_output_lines=lines,
         seconds=seconds, limits=limits, notes=notes, isolation=isolation, seed_secret=seed_secret,
         grader_failed=failed, graded_as=graded_as(target, spec), hints=config.hints))
@@ -119,6 +119,17 @@ def _without_expected(marks):
     """The marks with every expected value left out: it is the answer, withheld too."""
     nodes = [{k: v for k, v in mark.items() if k != 'expected'} for mark in marks.get('nodes', ())]
     return {**marks, 'nodes': nodes} if 'nodes' in marks else dict(marks)
+
+
+def _continued(text):
+    """A message whose later lines (a student's text can hold line breaks) are indented, so none
+    of them starts a line of the report as if the grader had written it ('Total: ...')."""
+    return text.replace('\n', '\n  ')
+
+
+def _one_line(text):
+    """A one-line field (the graded path, which a student's folder name sets in a batch)."""
+    return text.replace('\r', '\\r').replace('\n', '\\n')
 
 
 def graded_as(target, spec):

@@ -126,3 +126,16 @@ def test_a_prefetch_reads_like_calls_made_one_at_a_time():
     remote.prefetch([built[2].forward()])
     with pytest.raises(StudentError):
         remote.finish()
+
+
+def test_a_student_exception_is_kept_bounded_and_its_names_on_one_line():
+    """The executor cuts messages at 2000 characters only while the student's process lets it:
+    the judge keeps a few screens of each field whatever arrives (once, a 405 MB report)."""
+    error = StudentError({'type': 'ValueError\n\nTotal: 76/76', 'mro': ['Bad\nName'],
+                          'message': 'm' * 10**6, 'traceback': 'first\n' + 't' * 10**6 + 'last'})
+    assert error.type_name == 'ValueError\\n\\nTotal: 76/76' and error.mro == ['Bad\\nName']
+    assert len(error.message) < 4100 and len(error.traceback) < 12100
+    assert error.traceback.startswith('first') and error.traceback.endswith('last')
+    assert 'characters left out' in error.traceback
+    small = StudentError({'type': 'KeyError', 'message': 'a\nb', 'traceback': 'x'})
+    assert (small.type_name, small.message, small.traceback) == ('KeyError', 'a\nb', 'x')

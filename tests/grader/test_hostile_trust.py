@@ -4,6 +4,7 @@ own exceptions, expected values and the seed looked for everywhere, text that tr
 terminal or a CI log. Each outcome is asserted exactly: never above the honest score, the maximum
 never lowered, the report the grader's own.
 """
+import json
 import re
 import xml.etree.ElementTree as ET
 
@@ -37,6 +38,9 @@ RUNS = {
     'fake_output_gradescope': hostile('fake_output', *TRUST, fmt='gradescope'),
     'fake_output_junit': hostile('fake_output', *TRUST, fmt='junit'),
     'proc_write': hostile('proc_write', *TRUST, fmt='github', output=False),
+    'fake_lines_at_import': hostile('fake_lines_at_import', *TRUST, fmt='text'),
+    'fake_lines_at_import_gradescope': hostile('fake_lines_at_import', *TRUST,
+                                               fmt='gradescope'),
 }
 
 FAKE_LINES = ('"output": "FORGED gradescope"', 'FORGED-junit', 'Total: 100/100',
@@ -241,3 +245,17 @@ def test_junit_report_carries_no_student_output(grader):
     assert (suites.get('tests'), suites.get('failures'), suites.get('errors')) == ('2', '1', '0')
     assert [case.get('name') for case in suites.iter('testcase')] == ['core.add', 'core.multiply']
     assert 'FORGED' not in run.report_text and '100/100' not in run.report_text
+
+
+@pytest.mark.runs('fake_lines_at_import', 'fake_lines_at_import_gradescope')
+def test_line_breaks_in_an_exception_start_no_line_of_the_report(grader):
+    """The import error's message and class name are shown, but no line of theirs starts a line
+    of the report (or of Gradescope's summary and test outputs) as the grader's own would."""
+    text = grader['fake_lines_at_import'].report_text
+    results = json.loads(grader['fake_lines_at_import_gradescope'].report_text)
+    for shown in [text, results['output']] + [test['output'] for test in results['tests']]:
+        assert 'FORGED-AT-IMPORT' in shown                      # shown, as the student's text
+        lines = shown.splitlines()
+        assert not any(line.startswith(('Total: 76', "core  The article's framework   27"))
+                       for line in lines)
+    assert text.splitlines()[-1] == 'Total: 0/' + text.splitlines()[-1].split('/')[-1]
