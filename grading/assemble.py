@@ -43,7 +43,7 @@ def reproduce_command(target, check_id, seed, profile, seed_secret=False):
         parts += ['--seed', str(seed)]
     if profile != 'quick':
         parts += ['--profile', profile]
-    command = ' '.join(shlex.quote(p) for p in parts)
+    command = _one_line(' '.join(shlex.quote(p) for p in parts))   # a path may hold a '\n'
     return f'GRADER_SEED=<the secret seed> {command}' if seed_secret else command
 
 
