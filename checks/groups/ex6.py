@@ -232,8 +232,8 @@ def _sum_of_inputs(names):
 @check('ex6.unnamed_inputs', 2,
        'after compile() (when it exists) and funcify(), every Input has a distinct valid name, '
        'given names are kept, and the formula evaluates to forward()',
-       "compile() (or funcify(), without compile()) must name each unnamed Input x0, x1, ... "
-       "skipping names already taken, and store it in Input.name.",
+       "compile() (or funcify(), without compile()) must give each unnamed Input a name (x0, "
+       "x1, ... for instance) that no other Input has, and store it in Input.name.",
        cases=mixed_cases, fixed=(_sum_of_inputs(['x0', None, None]),
                                  _sum_of_inputs([None, 'x1', 'x0', None])))
 def verify_unnamed_inputs(ctx, graph):
