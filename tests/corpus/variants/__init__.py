@@ -57,7 +57,8 @@ VARIANTS = (
     Variant('sigmoid_tanh', ('core.sigmoid', 'core.sigmoid_extremes', 'core.forward')
             + GRADIENT_CHECKS),
     Variant('funcify_minimal', ('ex6',)),
-    Variant('chatty', ('core.training', 'ex3.values_stay_right', 'ex5.output_backward')),
+    Variant('chatty', ('core.training', 'core.train_model', 'ex3.values_stay_right',
+                       'ex5.output_backward')),
     Variant('helpers', ('core', 'ex3', 'ex7')),
     Variant('dataclass_student', ('core', 'ex2', 'ex3', 'ex4', 'ex5', 'ex6', 'ex7'),
             beyond=('ex7.linear_cost',)),
