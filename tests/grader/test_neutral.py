@@ -271,7 +271,9 @@ def test_build_report_makes_student_text_inert_and_keeps_the_graders():
     for value in strings(json.loads(json_format.render(report))):
         assert_inert(value)
     shown = report.exercises[0].checks[0]
-    assert shown.message == inert(HOSTILE) and shown.traceback == inert(HOSTILE)
+    # a message's later lines indented, so that none starts a line of the report
+    assert shown.message == inert(HOSTILE).replace('\n', '\n  ')
+    assert shown.traceback == inert(HOSTILE)
     assert shown.description == check.description and shown.hint == check.hint
     assert report.student_output == 'progress 10%\\x0dprogress 100%\n\\x1b[2Jcleared'
     assert report.student_output_lines == 2   # the \r split no line
