@@ -72,7 +72,8 @@ CLAUSES = (
      'by every check that reads a number (checks/values.py)'),
     ('6', 'each exercise graded on its own; combined properties in the later exercise', (),
      'by tests of the grader: the reference with exercise 2, 3 or 5 undone keeps full marks in '
-     'the later exercises that meet it (tests/checks/test_combined.py)'),
+     'the later exercises that meet it, and with exercise 7 undone in exercise 6 '
+     '(tests/checks/test_combined.py)'),
     ('A', 'each operation an engine declares, alone and times a Parameter: neg, sub, div, pow '
      '(by a constant), exp, log, tanh, and add, mul, relu, sigmoid as engines build them',
      ('core.neg', 'core.sub', 'core.div', 'core.pow', 'core.exp', 'core.log', 'core.tanh',

@@ -167,20 +167,10 @@ class Graph:
         read back from a student may have billions of paths, or be thousands of nodes deep."""
         i = self.root if i is None else i
         texts = {}
-        for j in self._reached_from(i):   # children first
+        for j in sorted(self.below(i)):   # operands come before their users
             parts = [texts[o] for o in self.nodes[j].operands[:FORMULA_LIMIT]]
             texts[j] = _cut(self._written(j, parts))
         return texts[i]
-
-    def _reached_from(self, i):
-        """Node i and the nodes below it, in index order (operands come before their users)."""
-        reached, stack = {i}, [i]
-        while stack:
-            for operand in self.nodes[stack.pop()].operands:
-                if operand not in reached:
-                    reached.add(operand)
-                    stack.append(operand)
-        return sorted(reached)
 
     def _written(self, i, parts):
         """Node i's text, given its operands' texts."""
